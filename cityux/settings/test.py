@@ -1,0 +1,10 @@
+"""The test run: fast hashing, in-memory e-mail, and the database from DATABASE_URL."""
+
+from .base import *  # noqa: F403
+
+SECRET_KEY = "cityux-tests-only"
+DEBUG = False
+ALLOWED_HOSTS = ["*"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+WAGTAILADMIN_BASE_URL = "http://testserver"
