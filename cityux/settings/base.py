@@ -54,7 +54,6 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "cookie_consent.middleware.CleanCookiesMiddleware",
-    "cityux.middleware.PrivacySignalMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 

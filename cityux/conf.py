@@ -1,0 +1,13 @@
+"""CityUX settings, read when needed (never at import time) so tests can override them."""
+
+from django.conf import settings
+
+DEFAULTS = {
+    # Template that the resident-facing CityUX pages (cookie settings, my data) extend.
+    "BASE_TEMPLATE": "base.html",
+}
+
+
+def cityux_setting(name):
+    """The value of `CITYUX_<name>` from Django settings, or its documented default."""
+    return getattr(settings, f"CITYUX_{name}", DEFAULTS[name])

@@ -1,0 +1,67 @@
+"""The consent gate: django-cookie-consent groups plus Global Privacy Control and Do Not Track.
+
+Every app asks `has_consent(request, group)` before it tracks or personalises anything.
+"""
+
+from cookie_consent.cache import all_cookie_groups
+from cookie_consent.conf import settings as consent_settings
+from cookie_consent.models import ACTION_ACCEPTED, ACTION_DECLINED, LogItem
+from cookie_consent.util import (
+    get_cookie_dict_from_request,
+    get_cookie_value_from_request,
+    set_cookie_dict_to_response,
+)
+
+ANALYTICS = "analytics"
+PERSONALIZATION = "personalization"
+
+
+def privacy_signal(request):
+    """True when the browser sends Global Privacy Control (`Sec-GPC: 1`) or `DNT: 1`."""
+    return request.headers.get("Sec-GPC", "").strip() == "1" or (
+        request.headers.get("DNT", "").strip() == "1"
+    )
+
+
+def has_consent(request, group):
+    """True only if the resident accepted `group` and sends no GPC / DNT signal."""
+    if privacy_signal(request):
+        return False
+    return get_cookie_value_from_request(request, group) is True
+
+
+def consent_state(request):
+    """Each optional group's varname mapped to True (accepted), False (declined) or None."""
+    return {
+        varname: get_cookie_value_from_request(request, varname)
+        for varname in all_cookie_groups()
+    }
+
+
+def needs_choice(request):
+    """Whether to show the banner: some optional group is neither accepted nor declined."""
+    return any(state is None for state in consent_state(request).values())
+
+
+def record_choice(request, response, accepted):
+    """Store the resident's choice: groups in `accepted` are accepted, all others declined.
+
+    Uses django-cookie-consent's cookie format and audit log, and deletes the cookies
+    of every declined group that is marked deletable.
+    """
+    groups = all_cookie_groups()
+    choice = get_cookie_dict_from_request(request)
+    log = []
+    for varname, group in groups.items():
+        if varname in accepted:
+            choice[varname] = group.get_version()
+            log.append(LogItem(action=ACTION_ACCEPTED, cookiegroup=group, version=choice[varname]))
+        else:
+            choice[varname] = consent_settings.COOKIE_CONSENT_DECLINE
+            log.append(LogItem(action=ACTION_DECLINED, cookiegroup=group, version=group.get_version()))
+            if group.is_deletable:
+                for cookie in group.cookie_set.all():
+                    response.delete_cookie(cookie.name, cookie.path, cookie.domain or None)
+    set_cookie_dict_to_response(response, choice)
+    if consent_settings.COOKIE_CONSENT_LOG_ENABLED:
+        LogItem.objects.bulk_create(log)

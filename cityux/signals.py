@@ -1,0 +1,21 @@
+"""Keep the cached page → department map in step with ownership and tree changes."""
+
+import swapper
+from django.db.models.signals import post_delete, post_save
+from wagtail.signals import post_page_move
+
+from .departments import forget_owned_paths
+from .models import Department, DepartmentRootPage
+
+for model in (Department, DepartmentRootPage):
+    post_save.connect(forget_owned_paths, sender=model, dispatch_uid=f"cityux-save-{model.__name__}")
+    post_delete.connect(
+        forget_owned_paths, sender=model, dispatch_uid=f"cityux-delete-{model.__name__}"
+    )
+
+post_page_move.connect(forget_owned_paths, dispatch_uid="cityux-page-moved")
+post_delete.connect(
+    forget_owned_paths,
+    sender=swapper.load_model("wagtailcore", "Page"),
+    dispatch_uid="cityux-page-deleted",
+)

@@ -1,0 +1,53 @@
+"""Admin screens for departments and consent groups (both editable by city-wide admins)."""
+
+from cookie_consent.models import CookieGroup
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.viewsets.base import ViewSetGroup
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.admin.views.generic import IndexView
+
+from .access import departments_for_user
+from .models import Department
+
+MENU_HOOK = "register_cityux_menu_item"
+
+
+class DepartmentIndexView(IndexView):
+    def get_base_queryset(self):
+        return departments_for_user(self.request.user).select_related("lead_group")
+
+
+class DepartmentViewSet(ModelViewSet):
+    model = Department
+    index_view_class = DepartmentIndexView
+    icon = "group"
+    menu_label = _("Departments")
+    menu_hook = MENU_HOOK
+    menu_order = 200
+    name = "cityux_departments"
+    list_display = ["name", "contact_email", "lead_group"]
+    list_export = ["name", "slug", "description", "contact_email", "lead_group"]
+    search_fields = ["name", "description"]
+    inspect_view_enabled = True
+
+
+class ConsentGroupViewSet(ModelViewSet):
+    model = CookieGroup
+    icon = "lock"
+    menu_label = _("Consent groups")
+    menu_hook = MENU_HOOK
+    menu_order = 300
+    name = "cityux_consent_groups"
+    list_display = ["name", "varname", "is_required"]
+    list_export = ["varname", "name", "description", "is_required", "is_deletable"]
+    form_fields = ["name", "description", "is_required", "is_deletable", "ordering"]
+
+
+class CityUXMenu(ViewSetGroup):
+    """The "City UX" menu: the report hub first, then what admins configure."""
+
+    menu_label = _("City UX")
+    menu_icon = "view"
+    menu_order = 250
+    submenu_hook = MENU_HOOK
+    items = ()

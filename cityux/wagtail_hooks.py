@@ -1,0 +1,46 @@
+"""Every admin integration of the CityUX core: the "City UX" menu, the hub and its screens."""
+
+from django.urls import include, path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+
+from . import admin_urls
+from .access import departments_for_user
+from .viewsets import MENU_HOOK, CityUXMenu, ConsentGroupViewSet, DepartmentViewSet
+
+
+@hooks.register("register_admin_urls")
+def register_hub_urls():
+    return [path("cityux/", include(admin_urls, namespace="cityux_hub"))]
+
+
+@hooks.register("register_admin_viewset")
+def register_cityux_menu():
+    return CityUXMenu()
+
+
+@hooks.register("register_admin_viewset")
+def register_department_viewset():
+    return DepartmentViewSet()
+
+
+@hooks.register("register_admin_viewset")
+def register_consent_group_viewset():
+    return ConsentGroupViewSet()
+
+
+class HubMenuItem(MenuItem):
+    def is_shown(self, request):
+        return departments_for_user(request.user).exists()
+
+
+@hooks.register(MENU_HOOK)
+def register_hub_menu_item():
+    return HubMenuItem(
+        _("Department reports"),
+        reverse("cityux_hub:overview"),
+        name="cityux-hub",
+        icon_name="view",
+        order=100,
+    )
