@@ -30,9 +30,9 @@ def check_consent_gate(app_configs, **kwargs):
 @register()
 def check_request_context(app_configs, **kwargs):
     processors = [
-        p for engine in settings.TEMPLATES for p in engine.get("OPTIONS", {}).get(
-            "context_processors", []
-        )
+        p
+        for engine in settings.TEMPLATES
+        for p in engine.get("OPTIONS", {}).get("context_processors", [])
     ]
     if "django.template.context_processors.request" not in processors:
         return [

@@ -33,8 +33,7 @@ def has_consent(request, group):
 def consent_state(request):
     """Each optional group's varname mapped to True (accepted), False (declined) or None."""
     return {
-        varname: get_cookie_value_from_request(request, varname)
-        for varname in all_cookie_groups()
+        varname: get_cookie_value_from_request(request, varname) for varname in all_cookie_groups()
     }
 
 
@@ -58,7 +57,9 @@ def record_choice(request, response, accepted):
             log.append(LogItem(action=ACTION_ACCEPTED, cookiegroup=group, version=choice[varname]))
         else:
             choice[varname] = consent_settings.COOKIE_CONSENT_DECLINE
-            log.append(LogItem(action=ACTION_DECLINED, cookiegroup=group, version=group.get_version()))
+            log.append(
+                LogItem(action=ACTION_DECLINED, cookiegroup=group, version=group.get_version())
+            )
             if group.is_deletable:
                 for cookie in group.cookie_set.all():
                     response.delete_cookie(cookie.name, cookie.path, cookie.domain or None)

@@ -15,8 +15,9 @@ An app registers in its `wagtail_hooks.py`::
 of them on the city-wide overview, a single one on a department's page.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from django.apps import apps
 from django.template.loader import render_to_string

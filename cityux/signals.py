@@ -8,7 +8,9 @@ from .departments import forget_owned_paths
 from .models import Department, DepartmentRootPage
 
 for model in (Department, DepartmentRootPage):
-    post_save.connect(forget_owned_paths, sender=model, dispatch_uid=f"cityux-save-{model.__name__}")
+    post_save.connect(
+        forget_owned_paths, sender=model, dispatch_uid=f"cityux-save-{model.__name__}"
+    )
     post_delete.connect(
         forget_owned_paths, sender=model, dispatch_uid=f"cityux-delete-{model.__name__}"
     )

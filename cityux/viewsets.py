@@ -2,9 +2,9 @@
 
 from cookie_consent.models import CookieGroup
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
-from wagtail.admin.views.generic import IndexView
 
 from .access import departments_for_user
 from .models import Department

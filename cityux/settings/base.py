@@ -80,8 +80,8 @@ WSGI_APPLICATION = "cityux.wsgi.application"
 
 # SQLite is the embedded default; DATABASE_URL (e.g. postgres://user@host/db) switches to it.
 DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
+    "default": dj_database_url.parse(
+        os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")),
     )
 }

@@ -10,7 +10,7 @@ register = template.Library()
 
 @register.inclusion_tag("cityux/consent/banner.html", takes_context=True)
 def consent_banner(context):
-    """The cookie banner: shown until the resident chooses; reopened by `[data-cityux-consent-open]`."""
+    """The cookie banner until the resident chooses; `[data-cityux-consent-open]` reopens it."""
     request = context["request"]
     state = consent_state(request)
     return {

@@ -10,7 +10,7 @@ from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from ..conf import cityux_setting
-from ..consent import consent_state, privacy_signal, record_choice
+from ..consent import consent_state, has_consent, privacy_signal, record_choice
 
 # The date our GPC handling last changed, as the GPC specification asks sites to publish.
 GPC_LAST_UPDATE = datetime.date(2026, 11, 23)
@@ -61,10 +61,20 @@ def cookie_settings(request):
     )
 
 
+@never_cache
+@require_GET
+def consent_status(request):
+    """What the server will honour for this browser, for scripts that must check again."""
+    return JsonResponse(
+        {
+            "privacySignal": privacy_signal(request),
+            "groups": {varname: has_consent(request, varname) for varname in all_cookie_groups()},
+        }
+    )
+
+
 @require_GET
 @cache_control(max_age=86400, public=True)
 def gpc_json(request):
     """`/.well-known/gpc.json`: this site honours Global Privacy Control."""
     return JsonResponse({"gpc": True, "lastUpdate": GPC_LAST_UPDATE.isoformat()})
-
-

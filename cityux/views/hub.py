@@ -2,13 +2,14 @@
 
 from django.db.models import Count
 from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
 from wagtail.admin.views.reports import ReportView
 
-from ..access import departments_for_user, require_department
+from ..access import can_see_department, departments_for_user
 from ..departments import pages_of_department
 from ..hub import apps_without_sections, render_sections
 from ..models import Department
@@ -93,12 +94,17 @@ class DepartmentHubView(ReportView):
 
     @cached_property
     def department(self):
-        department = get_object_or_404(Department, slug=self.kwargs["slug"])
-        require_department(self.request.user, department)
-        return department
+        return get_object_or_404(Department, slug=self.kwargs["slug"])
 
     def get(self, request, *args, **kwargs):
-        self.department  # noqa: B018 - answer 404 / 403 before any other work
+        # A plain 403 (not Wagtail's redirect to the dashboard), for pages and exports alike.
+        if not can_see_department(request.user, self.department):
+            return TemplateResponse(
+                request,
+                "cityux/hub/forbidden.html",
+                {"department": self.department},
+                status=403,
+            )
         return super().get(request, *args, **kwargs)
 
     def get_page_title(self):

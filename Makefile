@@ -1,0 +1,48 @@
+# The README's two commands: `make demo` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+CHROMIUM := /usr/bin/chromium
+HOST_PORT ?= 127.0.0.1:8000
+
+.PHONY: demo test lint install install-dev chromium screenshots clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+install: $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+
+install-dev: $(BIN)/python
+	$(BIN)/pip install --quiet -e ".[dev,bench]"
+
+# Debian's Chromium for the browser tests; never a browser download of Playwright's own.
+chromium:
+	@if [ ! -x $(CHROMIUM) ]; then \
+		if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+		else \
+			echo "Chromium is missing: run 'sudo apt-get install chromium'"; exit 1; \
+		fi; \
+	fi
+
+demo: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py cityux_demo
+	$(BIN)/python manage.py runserver $(HOST_PORT)
+
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+# The whole suite on SQLite, then again on PostgreSQL when DATABASE_URL is set.
+test: install-dev chromium lint
+	env -u DATABASE_URL $(BIN)/pytest
+	@if [ -n "$$DATABASE_URL" ]; then echo "== again on $$DATABASE_URL =="; $(BIN)/pytest; fi
+
+screenshots: install-dev chromium
+	CITYUX_SCREENSHOT_DIR=docs/screenshots $(BIN)/pytest tests/e2e -k screenshot
+
+clean:
+	rm -rf $(VENV) db.sqlite3 static media
