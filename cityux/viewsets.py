@@ -2,7 +2,8 @@
 
 from cookie_consent.models import CookieGroup
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.views.generic import IndexView
+from django.http import Http404
+from wagtail.admin.views.generic import IndexView, InspectView
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 
@@ -17,9 +18,18 @@ class DepartmentIndexView(IndexView):
         return departments_for_user(self.request.user).select_related("lead_group")
 
 
+class DepartmentInspectView(InspectView):
+    def get_object(self, queryset=None):
+        department = super().get_object(queryset)
+        if not departments_for_user(self.request.user).filter(pk=department.pk).exists():
+            raise Http404
+        return department
+
+
 class DepartmentViewSet(ModelViewSet):
     model = Department
     index_view_class = DepartmentIndexView
+    inspect_view_class = DepartmentInspectView
     icon = "group"
     menu_label = _("Departments")
     menu_hook = MENU_HOOK

@@ -132,6 +132,22 @@ def test_city_ux_menu_is_shown_to_a_lead(lead_client):
 
 def test_department_admin_listing_is_scoped_for_a_lead(lead_client):
     response = lead_client.get(reverse("cityux_departments:index"))
-    assert response.status_code in (200, 403)
-    if response.status_code == 200:
-        assert "Police" not in response.content.decode()
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Public Works" in html and "Police" not in html
+
+
+def test_lead_cannot_inspect_or_edit_another_department(lead_client):
+    police = Department.objects.get(slug="police")
+    for view in ("inspect", "edit"):
+        url = reverse(f"cityux_departments:{view}", args=[police.pk])
+        response = lead_client.get(url)
+        assert response.status_code in (302, 403, 404)
+        assert "non-emergency reports" not in response.content.decode()
+
+
+def test_lead_can_inspect_their_own_department(lead_client):
+    works = Department.objects.get(slug="public-works")
+    response = lead_client.get(reverse("cityux_departments:inspect", args=[works.pk]))
+    assert response.status_code == 200
+    assert "Streets, potholes" in response.content.decode()
