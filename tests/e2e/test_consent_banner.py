@@ -12,6 +12,11 @@ def _status(page, base_url):
     )
 
 
+def _choose(page, button):
+    with page.expect_navigation():
+        page.get_by_role("button", name=button).click()
+
+
 def _cookie_names(context):
     return {cookie["name"] for cookie in context.cookies()}
 
@@ -27,8 +32,7 @@ def test_banner_shows_on_first_visit(city_site, page):
 
 def test_decline_means_no_consent_and_no_optional_cookie(city_site, page):
     page.goto(city_site.url)
-    page.get_by_role("button", name="Decline").click()
-    page.wait_for_load_state()
+    _choose(page, "Decline")
     assert not page.get_by_role("region", name="Cookies on this website").is_visible()
     status = _status(page, city_site.url)
     assert status["groups"] == {"analytics": False, "personalization": False}
@@ -37,8 +41,7 @@ def test_decline_means_no_consent_and_no_optional_cookie(city_site, page):
 
 def test_accept_all_gives_consent(city_site, page):
     page.goto(city_site.url)
-    page.get_by_role("button", name="Accept all").click()
-    page.wait_for_load_state()
+    _choose(page, "Accept all")
     status = _status(page, city_site.url)
     assert status == {
         "privacySignal": False,
@@ -49,8 +52,7 @@ def test_accept_all_gives_consent(city_site, page):
 def test_global_privacy_control_wins_even_after_accept(city_site, new_context):
     page = new_context(extra_http_headers={"Sec-GPC": "1"}).new_page()
     page.goto(city_site.url + "/cityux/cookies/")
-    page.get_by_role("button", name="Accept all").click()
-    page.wait_for_load_state()
+    _choose(page, "Accept all")
     status = _status(page, city_site.url)
     assert status["privacySignal"] is True
     assert status["groups"] == {"analytics": False, "personalization": False}
@@ -65,8 +67,8 @@ def test_banner_is_operable_by_keyboard_alone(city_site, page):
             break
     else:
         pytest.fail("Tab never reached the banner's Accept all button")
-    page.keyboard.press("Enter")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
     assert _status(page, city_site.url)["groups"]["analytics"] is True
 
 
@@ -75,16 +77,15 @@ def test_per_group_choice_with_the_keyboard(city_site, page):
     page.get_by_role("checkbox", name="Personalised information").focus()
     page.keyboard.press("Space")
     page.get_by_role("button", name="Save my choices").focus()
-    page.keyboard.press("Enter")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
     groups = _status(page, city_site.url)["groups"]
     assert groups == {"analytics": False, "personalization": True}
 
 
 def test_cookie_settings_link_reopens_the_banner_and_moves_focus(city_site, page):
     page.goto(city_site.url)
-    page.get_by_role("button", name="Decline").click()
-    page.wait_for_load_state()
+    _choose(page, "Decline")
     page.get_by_role("link", name="Cookie settings").click()
     banner = page.get_by_role("region", name="Cookies on this website")
     assert banner.is_visible()
@@ -97,8 +98,7 @@ def test_home_and_hub_screenshots(city_site, page, screenshot):
     """Drives the main screens once; with CITYUX_SCREENSHOT_DIR set, saves the README images."""
     page.goto(city_site.url)
     screenshot(page, "site-home-with-consent-banner")
-    page.get_by_role("button", name="Accept all").click()
-    page.wait_for_load_state()
+    _choose(page, "Accept all")
     page.goto(city_site.url + "/admin/login/")
     page.get_by_label("Username").fill("admin")
     page.get_by_label("Password").fill("cityux-admin")
@@ -106,7 +106,7 @@ def test_home_and_hub_screenshots(city_site, page, screenshot):
     page.wait_for_url("**/admin/")
     page.goto(city_site.url + "/admin/cityux/")
     assert page.get_by_role("link", name="Public Works").is_visible()
-    assert page.locator("table tbody tr").count() == 22
+    assert page.locator("#listing-results table tbody tr").count() == 22
     screenshot(page, "admin-hub-overview")
     page.get_by_role("link", name="Public Works").click()
     page.wait_for_url("**/admin/cityux/departments/public-works/")
