@@ -1,8 +1,8 @@
 """Admin screens for departments and consent groups (both editable by city-wide admins)."""
 
 from cookie_consent.models import CookieGroup
-from django.utils.translation import gettext_lazy as _
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 from wagtail.admin.views.generic import IndexView, InspectView
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
