@@ -80,15 +80,15 @@ class DepartmentHubView(ReportView):
             label=_("Page"),
             get_url=lambda page: reverse("wagtailadmin_pages:edit", args=[page.pk]),
         ),
-        Column("url_path", label=_("Path")),
-        Column("live", label=_("Published")),
+        Column("url", label=_("Address")),
+        Column("status_string", label=_("Status")),
         DateColumn("last_published_at", label=_("Last published")),
     ]
-    list_export = ["title", "url_path", "live", "last_published_at"]
+    list_export = ["title", "full_url", "status_string", "last_published_at"]
     export_headings = {
         "title": _("Page"),
-        "url_path": _("Path"),
-        "live": _("Published"),
+        "full_url": _("Address"),
+        "status_string": _("Status"),
         "last_published_at": _("Last published"),
     }
 
@@ -126,7 +126,7 @@ class DepartmentHubView(ReportView):
         ]
 
     def get_queryset(self):
-        return pages_of_department(self.department).order_by("path")
+        return pages_of_department(self.department).specific().order_by("path")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

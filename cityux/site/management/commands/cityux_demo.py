@@ -199,6 +199,10 @@ class Command(BaseCommand):
             section = sections.get(department.slug)
             if section is not None and section.pk not in owned_pages:
                 DepartmentRootPage.objects.create(department=department, page=section)
+        # A contact address for every department that has none, so the site and hub show one.
+        for department in Department.objects.filter(contact_email=""):
+            department.contact_email = f"{department.slug}@riverton.example"
+            department.save(update_fields=["contact_email"])
 
     def ensure_users(self):
         User = get_user_model()
