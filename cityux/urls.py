@@ -15,6 +15,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("cityux/", include("cityux.urls_public")),
+    path("cityux/", include("cityux_analytics.urls")),
     path("cookie-consent/", include("cookie_consent.urls")),
 ]
 

@@ -139,8 +139,16 @@ CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_TASK_DEFAULT_QUEUE = "cityux"
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_TASK_DEFAULT_QUEUE", "cityux")
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BEAT_SCHEDULE = {
+    "cityux-analytics-drain-spool": {"task": "cityux_analytics.drain_spool", "schedule": 60.0},
+    "cityux-analytics-process-sessions": {
+        "task": "cityux_analytics.process_sessions",
+        "schedule": 300.0,
+    },
+    "cityux-analytics-purge": {"task": "cityux_analytics.purge_expired", "schedule": 86400.0},
+}
 
 LOGGING = {
     "version": 1,

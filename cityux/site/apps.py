@@ -7,3 +7,7 @@ class CitySiteConfig(AppConfig):
     label = "cityux_site"
     verbose_name = _("Reference city site")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        # The reference project's Celery app: shared tasks of every CityUX app bind to it.
+        from cityux.celery import app  # noqa: F401

@@ -1,0 +1,98 @@
+"""Frustration detection thresholds, read from Django settings when needed (never at import)."""
+
+import dataclasses
+import re
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
+# Pagination and stepper controls are meant to be clicked fast and repeatedly.
+REPEAT_CLICK_CONTROL_WORDS = (
+    "next",
+    "prev",
+    "previous",
+    "pagination",
+    "page-link",
+    "stepper",
+    "increment",
+    "decrement",
+    "plus",
+    "minus",
+)
+
+
+def selector_word(word):
+    """A pattern matching `word` in a selector when it is not part of a longer word.
+
+    Letters and digits continue a word; `-`, `_`, `.`, `#`, quotes and brackets end it, so
+    "next" matches `.pager-next` and `#next_page` but not `.nextdoor`, and "prev" does not
+    match `.preview`.
+    """
+    return rf"(?<![a-z0-9]){re.escape(word)}(?![a-z0-9])"
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """The numbers behind every frustration rule; see each detector for how they are used.
+
+    Times are in milliseconds, distances in CSS pixels. Every "gap" and "window" bound is
+    exclusive: a click 1000 ms after the previous one is not within `rage_click_gap_ms`.
+    """
+
+    rage_click_min_clicks: int = 3
+    rage_click_gap_ms: int = 1000
+    rage_click_distance_px: float = 30.0
+    # Regular expressions searched case-insensitively in the clicked element's selector.
+    rage_click_ignored_selectors: tuple[str, ...] = (
+        r"\[data-cityux-no-rage\b",
+        *(selector_word(word) for word in REPEAT_CLICK_CONTROL_WORDS),
+    )
+    dead_click_reaction_ms: int = 2500
+    dead_click_ignored_input_kinds: tuple[str, ...] = ("text", "select", "canvas", "link")
+    error_click_window_ms: int = 1000
+    thrash_window_direction_changes: int = 6
+    thrash_window_distance_px: float = 400.0
+    thrash_min_windows: int = 2
+    thrash_gap_ms: int = 3000
+    quick_back_ms: int = 7000
+    scroll_direction_changes: int = 4
+    scroll_window_ms: int = 10_000
+
+
+def get_thresholds():
+    """`Thresholds` with any overrides from the `CITYUX_ANALYTICS_THRESHOLDS` setting (a dict)."""
+    overrides = dict(getattr(settings, "CITYUX_ANALYTICS_THRESHOLDS", None) or {})
+    known = {field.name for field in dataclasses.fields(Thresholds)}
+    unknown = sorted(set(overrides) - known)
+    if unknown:
+        raise ImproperlyConfigured(
+            f"CITYUX_ANALYTICS_THRESHOLDS has unknown keys: {', '.join(unknown)}. "
+            f"Known keys: {', '.join(sorted(known))}."
+        )
+    for name, value in overrides.items():
+        # Lists from settings become tuples so the dataclass stays hashable.
+        if isinstance(value, list):
+            overrides[name] = tuple(value)
+    return Thresholds(**overrides)
+
+
+# Collection and pipeline settings: override any key in the CITYUX_ANALYTICS setting (a dict).
+ANALYTICS_DEFAULTS = {
+    # Batches per minute: per tracker session, and per client IP address.
+    "RATE_LIMITS": {"session": 60, "ip": 1200},
+    # Hosts (besides the request's own) whose pages may send batches, e.g. "www.city.gov".
+    "ALLOWED_ORIGIN_HOSTS": (),
+    # A session with no event for this long is closed and its frustration detected.
+    "SESSION_IDLE_MINUTES": 30,
+    # Raw events, sessions, page views and signals older than this are purged; rollups stay.
+    "RETENTION_DAYS": 30,
+}
+
+
+def analytics_setting(name):
+    """One key of the `CITYUX_ANALYTICS` setting, or its default, read when called."""
+    overrides = getattr(settings, "CITYUX_ANALYTICS", None) or {}
+    if name == "RATE_LIMITS":
+        return {**ANALYTICS_DEFAULTS[name], **overrides.get(name, {})}
+    return overrides.get(name, ANALYTICS_DEFAULTS[name])

@@ -1,0 +1,74 @@
+"""Celery tasks of the analytics pipeline; thin wrappers around ingest.py and pipeline.py."""
+
+import datetime
+import logging
+
+from celery import shared_task
+from django.db import transaction
+
+from . import pipeline
+from .ingest import ingest_batch
+from .models import SpooledBatch
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(
+    bind=True,
+    name="cityux_analytics.ingest",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    max_retries=6,
+)
+def ingest(self, payload):
+    """Store one batch; retried with backoff, spooled rather than dropped if it keeps failing."""
+    try:
+        return ingest_batch(payload)
+    except Exception as error:
+        if self.request.retries >= self.max_retries:
+            logger.exception("Ingest kept failing; batch kept in the spool")
+            SpooledBatch.objects.create(payload=payload, last_error=str(error)[:2000])
+            return "spooled"
+        raise self.retry(exc=error, countdown=2**self.request.retries) from error
+
+
+def enqueue_batch(payload):
+    """Hand a valid batch to Celery; if the broker cannot take it, keep it in the spool."""
+    try:
+        ingest.apply_async((payload,), retry=False)
+    except Exception as error:  # any broker failure: the batch must not be lost
+        logger.warning("Broker unavailable, spooling batch: %s", error)
+        SpooledBatch.objects.create(payload=payload, last_error=str(error)[:2000])
+
+
+@shared_task(name="cityux_analytics.drain_spool")
+def drain_spool(limit=1000):
+    """Ingest spooled batches (oldest first); a batch that fails stays with its error."""
+    drained = 0
+    for spooled in SpooledBatch.objects.all()[:limit]:
+        try:
+            with transaction.atomic():
+                ingest_batch(spooled.payload)
+                spooled.delete()
+            drained += 1
+        except Exception as error:
+            SpooledBatch.objects.filter(pk=spooled.pk).update(
+                attempts=spooled.attempts + 1, last_error=str(error)[:2000]
+            )
+    return drained
+
+
+@shared_task(name="cityux_analytics.process_sessions")
+def process_sessions():
+    """Close idle sessions, detect and score them, refresh the rollups of their days."""
+    return sorted(day.isoformat() for day in pipeline.process_closed_sessions())
+
+
+@shared_task(name="cityux_analytics.rollup_day")
+def rollup_day(day_iso):
+    return pipeline.rollup_day(datetime.date.fromisoformat(day_iso))
+
+
+@shared_task(name="cityux_analytics.purge_expired")
+def purge_expired():
+    return pipeline.purge_expired()

@@ -1,0 +1,54 @@
+"""`POST /cityux/collect/`: check, bound and enqueue a tracker batch; nothing else."""
+
+from urllib.parse import urlsplit
+
+from django.http import HttpResponse, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from cityux.consent import ANALYTICS, has_consent
+
+from ..conf import analytics_setting
+from ..ingest import batch_payload
+from ..ratelimit import over_limit
+from ..schema import MAX_BATCH_BYTES, SchemaError, parse_batch
+from ..tasks import enqueue_batch
+
+
+def _refuse(status, message):
+    return JsonResponse({"error": message}, status=status)
+
+
+def origin_allowed(request):
+    """The batch comes from a page of this site (Origin, or Referer when Origin is absent)."""
+    claimed = request.headers.get("Origin") or request.headers.get("Referer")
+    if not claimed:
+        return False
+    host = urlsplit(claimed).netloc
+    return host == request.get_host() or host in analytics_setting("ALLOWED_ORIGIN_HOSTS")
+
+
+@csrf_exempt  # sendBeacon cannot carry a CSRF token; the Origin check stands in for it
+@require_POST
+def collect(request):
+    if not origin_allowed(request):
+        return _refuse(403, "This endpoint only accepts batches from this site's pages.")
+    if not has_consent(request, ANALYTICS):
+        return HttpResponse(status=204)  # dropped unread: no consent, or GPC / DNT
+    try:
+        length = int(request.headers.get("Content-Length") or 0)
+    except ValueError:
+        length = 0
+    if length > MAX_BATCH_BYTES:
+        return _refuse(400, f"batch is larger than {MAX_BATCH_BYTES} bytes")
+    try:
+        batch = parse_batch(request.read(MAX_BATCH_BYTES + 1))
+    except SchemaError as error:
+        return _refuse(400, str(error))
+    limits = analytics_setting("RATE_LIMITS")
+    if over_limit("session", batch.session_id, limits["session"]) or over_limit(
+        "ip", request.META.get("REMOTE_ADDR", ""), limits["ip"]
+    ):
+        return _refuse(429, "Too many batches; the tracker will retry later.")
+    enqueue_batch(batch_payload(batch))
+    return HttpResponse(status=204)

@@ -1,0 +1,44 @@
+import contextlib
+
+import pytest
+from celery import current_app
+
+from cityux.consent import ANALYTICS
+
+
+@pytest.fixture
+def consented_client(client, city):
+    client.post("/cityux/cookies/", {"action": "save", "groups": [ANALYTICS]})
+    return client
+
+
+@contextlib.contextmanager
+def celery_broker(url, queue=None):
+    """Point the project's Celery app at a real broker (not eager) for the duration."""
+    app = current_app._get_current_object()
+    saved = {
+        key: app.conf[key] for key in ("broker_url", "task_always_eager", "task_default_queue")
+    }
+    app.conf.update(broker_url=url, task_always_eager=False)
+    if queue:
+        app.conf.task_default_queue = queue
+    app._pool = None
+    app.amqp._producer_pool = None
+    try:
+        yield app
+    finally:
+        if app._pool is not None:
+            app._pool.force_close_all()
+        app.conf.update(saved)
+        app._pool = None
+        app.amqp._producer_pool = None
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Rate-limit counters and cached page lookups must not leak from one test to the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

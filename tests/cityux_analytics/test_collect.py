@@ -1,0 +1,132 @@
+import json
+
+import pytest
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
+
+from cityux_analytics.models import RawEvent, SpooledBatch, TrackedSession
+from cityux_analytics.tasks import drain_spool
+from tests.cityux_analytics.conftest import celery_broker
+from tests.cityux_analytics.factories import T0, batch, body, click, new_sid, view
+
+pytestmark = pytest.mark.django_db
+URL = "/cityux/collect/"
+ORIGIN = {"Origin": "http://testserver"}
+
+
+def _post(client, data, **headers):
+    return client.post(URL, data, content_type="application/json", headers={**ORIGIN, **headers})
+
+
+def _stored():
+    return RawEvent.objects.count() + TrackedSession.objects.count() + SpooledBatch.objects.count()
+
+
+def test_a_valid_batch_is_accepted_and_ingested(consented_client):
+    response = _post(consented_client, body([view("/"), click(T0 + 5)]))
+    assert response.status_code == 204
+    assert RawEvent.objects.count() == 2
+
+
+def test_without_consent_the_batch_is_dropped_unread(client, city):
+    assert _post(client, body([view("/")])).status_code == 204
+    assert _stored() == 0
+
+
+@pytest.mark.parametrize("signal", [{"Sec-GPC": "1"}, {"DNT": "1"}])
+def test_gpc_or_dnt_drops_the_batch_even_with_consent(consented_client, signal):
+    assert _post(consented_client, body([view("/")]), **signal).status_code == 204
+    assert _stored() == 0
+
+
+def test_another_sites_origin_is_refused(consented_client):
+    response = consented_client.post(
+        URL, body([view("/")]), content_type="application/json",
+        headers={"Origin": "https://evil.example"},
+    )  # fmt: skip
+    assert response.status_code == 403 and "error" in response.json()
+    assert _stored() == 0
+
+
+def test_invalid_batch_gets_a_json_400_and_writes_nothing(consented_client):
+    response = _post(consented_client, json.dumps({"v": 1, "sid": "x"}))
+    assert response.status_code == 400
+    assert "sid" in response.json()["error"]
+    assert _stored() == 0
+
+
+def test_oversized_batch_is_refused(consented_client):
+    response = _post(consented_client, b"{" + b" " * 70_000 + b"}")
+    assert response.status_code == 400 and "larger than" in response.json()["error"]
+
+
+def test_get_is_not_allowed(consented_client):
+    assert consented_client.get(URL).status_code == 405
+
+
+def test_a_retried_batch_is_counted_once(consented_client):
+    sid = new_sid()
+    payload = body([view("/"), click(T0 + 5), click(T0 + 9)], sid=sid, seq=0)
+    for _ in range(3):
+        assert _post(consented_client, payload).status_code == 204
+    assert RawEvent.objects.count() == 3
+    _post(consented_client, body([click(T0 + 20)], sid=sid, seq=1))
+    assert RawEvent.objects.count() == 4
+    assert TrackedSession.objects.get().events == 4
+
+
+def test_too_many_batches_from_one_session_get_429(consented_client, settings):
+    settings.CITYUX_ANALYTICS = {"RATE_LIMITS": {"session": 2, "ip": 100}}
+    sid = new_sid()
+    codes = [
+        _post(consented_client, body([view("/")], sid=sid, seq=n)).status_code for n in range(4)
+    ]
+    assert codes == [204, 204, 429, 429]
+
+
+def test_with_the_broker_down_batches_are_spooled_then_drained(consented_client):
+    with celery_broker("redis://127.0.0.1:1/0"):
+        assert _post(consented_client, body([view("/"), click(T0 + 5)])).status_code == 204
+    assert SpooledBatch.objects.count() == 1 and RawEvent.objects.count() == 0
+    assert drain_spool() == 1
+    assert SpooledBatch.objects.count() == 0 and RawEvent.objects.count() == 2
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=30),
+    lambda children: (
+        st.lists(children, max_size=5) | st.dictionaries(st.text(max_size=8), children, max_size=5)
+    ),
+    max_leaves=20,
+)
+
+
+def _mutated_batches():
+    base = batch([view("/"), click(T0 + 5)])
+    keys = st.sampled_from(["v", "sid", "seq", "events"])
+    event_keys = st.sampled_from(["t", "ts", "vid", "url", "x", "sel", "re", "rms", "int", "extra"])
+
+    @st.composite
+    def mutate(draw):
+        data = json.loads(json.dumps(base))
+        if draw(st.booleans()):
+            data[draw(keys)] = draw(json_values)
+        else:
+            data["events"][draw(st.integers(0, 1))][draw(event_keys)] = draw(json_values)
+        return json.dumps(data)
+
+    return mutate()
+
+
+@hypothesis_settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(payload=st.one_of(st.binary(max_size=300), json_values.map(json.dumps), _mutated_batches()))
+def test_fuzzed_input_never_causes_a_500_and_bad_input_writes_nothing(consented_client, payload):
+    before = _stored()
+    response = _post(consented_client, payload)
+    assert response.status_code in (204, 400)
+    if response.status_code == 400:
+        assert _stored() == before
+        assert response.json()["error"]
