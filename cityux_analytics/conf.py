@@ -1,4 +1,8 @@
-"""Frustration detection thresholds, read from Django settings when needed (never at import)."""
+"""CityUX analytics settings, read from Django settings when needed (never at import).
+
+`Thresholds` (the `CITYUX_ANALYTICS_THRESHOLDS` setting) holds the numbers of the frustration
+rules; `analytics_setting` (the `CITYUX_ANALYTICS` setting) the collection and pipeline ones.
+"""
 
 import dataclasses
 import re

@@ -76,7 +76,7 @@ def page(new_context):
 def city_site(transactional_db, live_server):
     """The reference city site, seeded the way `cityux_demo` seeds it, served by live_server."""
     seed_city()
-    call_command("cityux_demo", verbosity=0)
+    call_command("cityux_demo", "--no-traffic", verbosity=0)
     seed_city()  # the demo changed pages and groups: drop the cached maps again
     return live_server
 

@@ -4,6 +4,7 @@ Safe to run again: anything already there is left as it is.
 """
 
 import swapper
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
@@ -54,6 +55,13 @@ def service_body(service):
 class Command(BaseCommand):
     help = "Create the City of Riverton demo site, its departments' pages and two demo logins."
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--no-traffic",
+            action="store_true",
+            help="Do not generate the synthetic visits behind the analytics dashboards.",
+        )
+
     def handle(self, *args, **options):
         self.created_pages = 0
         with transaction.atomic():
@@ -66,8 +74,15 @@ class Command(BaseCommand):
             self.ensure_popular_services(home, sections)
             self.ensure_department_ownership(sections)
             lead_departments = self.ensure_users()
+        visits = 0
+        if apps.is_installed("cityux_analytics") and not options["no_traffic"]:
+            from cityux_analytics.demo import generate_demo_traffic
+
+            visits = generate_demo_traffic()
         if options["verbosity"]:
             self.report(lead_departments)
+            if visits:
+                self.stdout.write(f"  Generated {visits} demo visits for the analytics dashboards.")
 
     def ensure_child(self, parent, model, slug, **fields):
         """The child page of `parent` with this slug, created and published if missing."""
