@@ -3,6 +3,8 @@
 Every app asks `has_consent(request, group)` before it tracks or personalises anything.
 """
 
+import time
+
 from cookie_consent.cache import all_cookie_groups
 from cookie_consent.conf import settings as consent_settings
 from cookie_consent.models import ACTION_ACCEPTED, ACTION_DECLINED, LogItem
@@ -11,6 +13,8 @@ from cookie_consent.util import (
     get_cookie_value_from_request,
     set_cookie_dict_to_response,
 )
+
+_VERSIONS_SECONDS = 10
 
 ANALYTICS = "analytics"
 PERSONALIZATION = "personalization"
@@ -27,7 +31,34 @@ def has_consent(request, group):
     """True only if the resident accepted `group` and sends no GPC / DNT signal."""
     if privacy_signal(request):
         return False
-    return get_cookie_value_from_request(request, group) is True
+    accepted = get_cookie_dict_from_request(request).get(group)
+    if accepted is None or accepted == consent_settings.COOKIE_CONSENT_DECLINE:
+        return False
+    current = _group_versions().get(group)
+    # As django-cookie-consent decides: consent given to an older version has lapsed.
+    return current is not None and accepted >= current
+
+
+_versions = {"until": 0.0, "versions": {}}
+
+
+def _group_versions():
+    """Each optional group's current version, kept in process memory for a few seconds.
+
+    Consent is checked on hot paths (the collect endpoint, every personalised page); reading
+    django-cookie-consent's cached groups costs an unpickle of every group each time.
+    """
+    now = time.monotonic()
+    if now >= _versions["until"]:
+        _versions["versions"] = {
+            varname: group.get_version() for varname, group in all_cookie_groups().items()
+        }
+        _versions["until"] = now + _VERSIONS_SECONDS
+    return _versions["versions"]
+
+
+def forget_group_versions(**kwargs):
+    _versions["until"] = 0.0
 
 
 def consent_state(request):

@@ -1,9 +1,11 @@
 """Keep the cached page → department map in step with ownership and tree changes."""
 
 import swapper
+from cookie_consent.models import Cookie, CookieGroup
 from django.db.models.signals import post_delete, post_save
 from wagtail.signals import post_page_move
 
+from .consent import forget_group_versions
 from .departments import forget_owned_paths
 from .models import Department, DepartmentRootPage
 
@@ -21,3 +23,11 @@ post_delete.connect(
     sender=swapper.load_model("wagtailcore", "Page"),
     dispatch_uid="cityux-page-deleted",
 )
+
+for model in (CookieGroup, Cookie):
+    post_save.connect(
+        forget_group_versions, sender=model, dispatch_uid=f"cityux-v-{model.__name__}"
+    )
+    post_delete.connect(
+        forget_group_versions, sender=model, dispatch_uid=f"cityux-vd-{model.__name__}"
+    )

@@ -35,11 +35,6 @@ def from_ms(ms):
     return datetime.datetime.fromtimestamp(ms / 1000, tz=datetime.UTC)
 
 
-def batch_payload(batch):
-    """The JSON-safe form of a parsed Batch, as it travels to Celery or into the spool."""
-    return {"sid": batch.session_id, "seq": batch.seq, "events": batch.events}
-
-
 @transaction.atomic
 def ingest_batch(payload):
     """Store one batch; returns "duplicate" if (session, seq) was already stored, else "stored"."""

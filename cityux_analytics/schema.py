@@ -26,7 +26,6 @@ Unknown keys are refused, so a tracker bug can never smuggle typed values into s
 """
 
 import json
-import math
 import re
 from dataclasses import dataclass
 
@@ -48,41 +47,42 @@ class SchemaError(ValueError):
     """A batch that breaks the wire format; the message says which field and why."""
 
 
+class _Invalid(Exception):
+    """Raised by a field check with the reason only; the caller adds where it happened."""
+
+
 def _text(limit, choices=None, optional=False):
-    def check(value, where):
+    def check(value):
         if value is None and optional:
             return ""
-        if not isinstance(value, str):
-            raise SchemaError(f"{where} must be a string")
+        if value.__class__ is not str:
+            raise _Invalid("must be a string")
         if len(value) > limit:
-            raise SchemaError(f"{where} is longer than {limit} characters")
+            raise _Invalid(f"is longer than {limit} characters")
         if choices is not None and value not in choices:
-            raise SchemaError(f"{where} must be one of {sorted(choices)}")
+            raise _Invalid(f"must be one of {sorted(choices)}")
         return value
 
     return check
 
 
 def _number(low, high, integer=False, optional=False):
-    def check(value, where):
+    def check(value):
         if value is None and optional:
             return None
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            raise SchemaError(f"{where} must be a number")
-        if integer and not isinstance(value, int):
-            raise SchemaError(f"{where} must be a whole number")
-        if isinstance(value, float) and not math.isfinite(value):
-            raise SchemaError(f"{where} must be finite")
-        if not low <= value <= high:
-            raise SchemaError(f"{where} must be between {low} and {high}")
+        kind = value.__class__
+        if kind is not int and (integer or kind is not float):
+            raise _Invalid("must be a whole number" if integer else "must be a number")
+        if not low <= value <= high:  # also refuses NaN
+            raise _Invalid(f"must be between {low} and {high}")
         return value
 
     return check
 
 
-def _flag(value, where):
-    if not isinstance(value, bool):
-        raise SchemaError(f"{where} must be true or false")
+def _flag(value):
+    if value.__class__ is not bool:
+        raise _Invalid("must be true or false")
     return value
 
 
@@ -111,6 +111,8 @@ OPTIONAL = {"ref", "rms"}
 COMMON = {"t", "ts", "vid"}
 _TS = _number(MIN_TS, MAX_TS, integer=True)
 _VID = _number(0, MAX_VIEW_ID, integer=True)
+_SEQ = _number(0, MAX_SEQ, integer=True)
+ALLOWED_KEYS = {kind: COMMON | set(fields) for kind, fields in FIELDS.items()}
 
 
 @dataclass(frozen=True)
@@ -120,25 +122,27 @@ class Batch:
     events: list
 
 
-def _event(raw, where):
-    if not isinstance(raw, dict):
-        raise SchemaError(f"{where} must be an object")
+def _event(raw, index):
+    if raw.__class__ is not dict:
+        raise SchemaError(f"events[{index}] must be an object")
     kind = raw.get("t")
-    if not isinstance(kind, str) or kind not in FIELDS:
-        raise SchemaError(f"{where}.t must be one of {sorted(FIELDS)}")
-    fields = FIELDS[kind]
-    unknown = set(raw) - COMMON - set(fields)
-    if unknown:
-        raise SchemaError(f"{where} has unknown keys {sorted(unknown)} for type {kind!r}")
-    event = {
-        "t": kind,
-        "ts": _TS(raw.get("ts"), f"{where}.ts"),
-        "vid": _VID(raw.get("vid"), f"{where}.vid"),
-    }
-    for name, check in fields.items():
-        if name not in raw and name not in OPTIONAL:
-            raise SchemaError(f"{where}.{name} is required for type {kind!r}")
-        event[name] = check(raw.get(name), f"{where}.{name}")
+    fields = FIELDS.get(kind) if kind.__class__ is str else None
+    if fields is None:
+        raise SchemaError(f"events[{index}].t must be one of {sorted(FIELDS)}")
+    if not raw.keys() <= ALLOWED_KEYS[kind]:
+        unknown = sorted(set(raw) - ALLOWED_KEYS[kind])
+        raise SchemaError(f"events[{index}] has unknown keys {unknown} for type {kind!r}")
+    name = "ts"
+    try:
+        ts = _TS(raw.get("ts"))
+        name = "vid"
+        event = {"t": kind, "ts": ts, "vid": _VID(raw.get("vid"))}
+        for name, check in fields.items():
+            if name not in raw and name not in OPTIONAL:
+                raise _Invalid(f"is required for type {kind!r}")
+            event[name] = check(raw.get(name))
+    except _Invalid as problem:
+        raise SchemaError(f"events[{index}].{name} {problem}") from None
     return event
 
 
@@ -160,8 +164,16 @@ def parse_batch(body):
     sid = data.get("sid")
     if not isinstance(sid, str) or not SESSION_ID.fullmatch(sid):
         raise SchemaError("sid must be 16-64 characters of A-Z, a-z, 0-9, _ or -")
-    seq = _number(0, MAX_SEQ, integer=True)(data.get("seq"), "seq")
+    try:
+        seq = _SEQ(data.get("seq"))
+    except _Invalid as problem:
+        raise SchemaError(f"seq {problem}") from None
     events = data.get("events")
     if not isinstance(events, list) or not 1 <= len(events) <= MAX_EVENTS:
         raise SchemaError(f"events must be a list of 1 to {MAX_EVENTS} events")
-    return Batch(sid, seq, [_event(raw, f"events[{i}]") for i, raw in enumerate(events)])
+    return Batch(sid, seq, [_event(raw, i) for i, raw in enumerate(events)])
+
+
+def batch_payload(batch):
+    """The JSON-safe form of a parsed Batch, as ingest takes it (and the spool keeps it)."""
+    return {"sid": batch.session_id, "seq": batch.seq, "events": batch.events}

@@ -6,9 +6,10 @@ import logging
 from celery import shared_task
 from django.db import transaction
 
-from . import pipeline
+from . import buffer, pipeline
 from .ingest import ingest_batch
 from .models import SpooledBatch
+from .schema import batch_payload
 
 logger = logging.getLogger(__name__)
 
@@ -32,13 +33,30 @@ def ingest(self, payload):
         raise self.retry(exc=error, countdown=2**self.request.retries) from error
 
 
-def enqueue_batch(payload):
-    """Hand a valid batch to Celery; if the broker cannot take it, keep it in the spool."""
+def enqueue_batch(batch, body):
+    """Hand a valid batch to the broker; if it cannot take it, keep it in the spool.
+
+    `body` is the request's bytes, already validated into `batch`: the Redis buffer stores
+    them as they are, which saves encoding the batch again on the request thread.
+    """
+    payload = None
     try:
-        ingest.apply_async((payload,), retry=False)
+        if buffer.uses_redis_buffer():
+            buffer.push(body)
+        else:
+            payload = batch_payload(batch)
+            ingest.apply_async((payload,), retry=False)
     except Exception as error:  # any broker failure: the batch must not be lost
         logger.warning("Broker unavailable, spooling batch: %s", error)
-        SpooledBatch.objects.create(payload=payload, last_error=str(error)[:2000])
+        SpooledBatch.objects.create(
+            payload=payload or batch_payload(batch), last_error=str(error)[:2000]
+        )
+
+
+@shared_task(name="cityux_analytics.drain_collect_buffer", acks_late=True)
+def drain_collect_buffer(limit=2000):
+    """Ingest the batches waiting in the Redis collect buffer (see buffer.py)."""
+    return buffer.drain(ingest_batch, limit=limit)
 
 
 @shared_task(name="cityux_analytics.drain_spool")

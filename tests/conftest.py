@@ -7,6 +7,7 @@ from cookie_consent.cache import delete_cache as forget_consent_groups
 from django.apps import apps as django_apps
 from django.contrib.auth.models import Group
 
+from cityux.consent import forget_group_versions
 from cityux.departments import forget_owned_paths
 from cityux.models import Department
 
@@ -23,6 +24,7 @@ def seed_city():
     """
     _seed_migration.seed(django_apps, None)
     forget_consent_groups()
+    forget_group_versions()
     forget_owned_paths()
 
 

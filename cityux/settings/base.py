@@ -142,6 +142,10 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_TASK_DEFAULT_QUEUE", "cityux")
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE = {
+    "cityux-analytics-drain-buffer": {
+        "task": "cityux_analytics.drain_collect_buffer",
+        "schedule": 5.0,
+    },
     "cityux-analytics-drain-spool": {"task": "cityux_analytics.drain_spool", "schedule": 60.0},
     "cityux-analytics-process-sessions": {
         "task": "cityux_analytics.process_sessions",

@@ -9,7 +9,6 @@ from django.views.decorators.http import require_POST
 from cityux.consent import ANALYTICS, has_consent
 
 from ..conf import analytics_setting
-from ..ingest import batch_payload
 from ..ratelimit import over_limit
 from ..schema import MAX_BATCH_BYTES, SchemaError, parse_batch
 from ..tasks import enqueue_batch
@@ -41,8 +40,9 @@ def collect(request):
         length = 0
     if length > MAX_BATCH_BYTES:
         return _refuse(400, f"batch is larger than {MAX_BATCH_BYTES} bytes")
+    body = request.read(MAX_BATCH_BYTES + 1)
     try:
-        batch = parse_batch(request.read(MAX_BATCH_BYTES + 1))
+        batch = parse_batch(body)
     except SchemaError as error:
         return _refuse(400, str(error))
     limits = analytics_setting("RATE_LIMITS")
@@ -50,5 +50,5 @@ def collect(request):
         "ip", request.META.get("REMOTE_ADDR", ""), limits["ip"]
     ):
         return _refuse(429, "Too many batches; the tracker will retry later.")
-    enqueue_batch(batch_payload(batch))
+    enqueue_batch(batch, body)
     return HttpResponse(status=204)

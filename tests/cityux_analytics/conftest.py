@@ -39,6 +39,10 @@ def fresh_cache():
     """Rate-limit counters and cached page lookups must not leak from one test to the next."""
     from django.core.cache import cache
 
+    from cityux_analytics import ratelimit
+
     cache.clear()
+    ratelimit.reset()
     yield
     cache.clear()
+    ratelimit.reset()

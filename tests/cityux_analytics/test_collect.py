@@ -130,3 +130,52 @@ def test_fuzzed_input_never_causes_a_500_and_bad_input_writes_nothing(consented_
     if response.status_code == 400:
         assert _stored() == before
         assert response.json()["error"]
+
+
+@pytest.fixture
+def redis_buffer():
+    """The project's Celery app on the real Redis broker, with a queue of this test's own."""
+    import os
+    import uuid
+
+    import redis
+
+    url = os.environ.get("CELERY_BROKER_URL") or "redis://127.0.0.1:6379/0"
+    queue = f"cityux-test-{uuid.uuid4().hex[:10]}"
+    with celery_broker(url, queue=queue):
+        yield redis.Redis.from_url(url)
+    client = redis.Redis.from_url(url)
+    for key in client.scan_iter(f"cityux:analytics:collect:{queue}*"):
+        client.delete(key)
+
+
+def test_with_a_redis_broker_batches_wait_in_the_buffer_until_drained(
+    consented_client, redis_buffer
+):
+    from cityux_analytics import buffer
+    from cityux_analytics.tasks import drain_collect_buffer
+
+    for seq in range(3):
+        _post(consented_client, body([view("/"), click(T0 + 5)], sid="b" * 20, seq=seq))
+    assert buffer.pending() == 3 and RawEvent.objects.count() == 0
+    assert drain_collect_buffer() == 3
+    assert buffer.pending() == 0 and RawEvent.objects.count() == 6
+
+
+def test_a_drainer_that_died_midway_loses_nothing_and_counts_nothing_twice(
+    consented_client, redis_buffer
+):
+    from cityux_analytics import buffer
+    from cityux_analytics.ingest import ingest_batch
+
+    _post(consented_client, body([view("/")], sid="c" * 20, seq=0))
+    _post(consented_client, body([view("/"), click(T0 + 5)], sid="c" * 20, seq=1))
+
+    def dies_after_storing(payload):
+        ingest_batch(payload)
+        raise RuntimeError("worker killed")
+
+    with pytest.raises(RuntimeError):
+        buffer.drain(dies_after_storing)
+    assert buffer.drain(ingest_batch) == 2  # the leftover again (a no-op), then the other
+    assert RawEvent.objects.count() == 3

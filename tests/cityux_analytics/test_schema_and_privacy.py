@@ -29,7 +29,7 @@ def test_a_valid_batch_parses_into_its_events():
         (lambda b: b["events"][0].update(t="keypress"), "events[0].t must be one of"),
         (lambda b: b["events"][0].update(url="/" + "a" * 2048), "longer than 2048"),
         (lambda b: b["events"][0].update(ts=12), "events[0].ts must be between"),
-        (lambda b: b["events"][0].update(vid=True), "events[0].vid must be a number"),
+        (lambda b: b["events"][0].update(vid=True), "events[0].vid must be a whole number"),
     ],
 )
 def test_invalid_batches_are_refused_with_a_message_naming_the_field(change, message):

@@ -13,7 +13,7 @@ from wagtail.models import Page, Site
 
 from cityux.models import Department, DepartmentRootPage
 from cityux_analytics.models import FrustrationSignal, PageDailyStats, RawEvent
-from cityux_analytics.tasks import process_sessions
+from cityux_analytics.tasks import drain_collect_buffer, process_sessions
 from tests.cityux_analytics.conftest import celery_broker
 from tests.cityux_analytics.factories import T0, body, click, error, view
 from tests.conftest import seed_city
@@ -96,6 +96,7 @@ def test_a_real_worker_runs_ingest_detect_and_rollup(client, worker):
         headers={"Origin": "http://testserver"},
     )  # fmt: skip
     assert response.status_code == 204
+    drain_collect_buffer.delay()  # the periodic task, as Celery beat would send it
     _wait_for(lambda: RawEvent.objects.count() == len(events), "ingest the batch")
 
     process_sessions.delay()  # the periodic task, as Celery beat would send it

@@ -26,11 +26,12 @@
   const MAX_EVENTS = 500;
   const MAX_PENDING_BATCHES = 10;
   const MAX_ERRORS_PER_VIEW = 20;
+  // tabindex="-1" only makes a container focusable by script (a skip link's <main>): not a control.
   const INTERACTIVE =
     "a,button,input,select,textarea,label,summary,[role=button],[role=link],[role=checkbox]," +
-    "[role=tab],[role=menuitem],[onclick],[tabindex]";
+    '[role=tab],[role=menuitem],[onclick],[tabindex]:not([tabindex="-1"])';
   const FORM_FIELD =
-    "input:not([type=button],[type=submit],[type=reset],[type=image]),select,textarea";
+    "input:not([type=button]):not([type=submit]):not([type=reset]):not([type=image]),select,textarea";
   const TEXT_INPUT = /^(text|search|email|tel|url|password|number)$/;
   // data-* attributes that name an element on purpose (not data-cityux-mask / -block flags).
   const NAMING_ATTRIBUTE = /^data-(testid|test-id|test|qa|cy|cityux-(?!mask$|block$)[\w-]+)$/;

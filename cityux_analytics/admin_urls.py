@@ -1,0 +1,23 @@
+"""Admin URLs of the analytics reports, under `/admin/cityux/analytics/` (see wagtail_hooks)."""
+
+from django.urls import path
+
+from .views.reports import ElementsReportView, ErrorsReportView, PagesReportView, PageUXReportView
+
+app_name = "cityux_analytics_reports"
+
+
+def report(route, view_class, name):
+    """The report's page and the results fragment its filters load."""
+    return [
+        path(route, view_class.as_view(), name=name),
+        path(f"{route}results/", view_class.as_view(results_only=True), name=f"{name}_results"),
+    ]
+
+
+urlpatterns = [
+    *report("pages/", PagesReportView, "pages"),
+    *report("elements/", ElementsReportView, "elements"),
+    *report("errors/", ErrorsReportView, "errors"),
+    *report("page/<int:page_id>/", PageUXReportView, "page"),
+]

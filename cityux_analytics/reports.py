@@ -1,0 +1,353 @@
+"""What the analytics reports read: the daily rollups, summed over a date range.
+
+Every function here starts from `daily_rows()`, which narrows a rollup table to what a user may
+see (`cityux.access.scope_to_user`); reports never read raw events.
+"""
+
+import datetime
+import operator
+from dataclasses import dataclass
+from functools import reduce
+
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    FloatField,
+    IntegerField,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Round
+from django.utils import timezone
+from django.utils.dateparse import parse_date
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
+
+from cityux.access import scope_to_user
+
+from .models import DepartmentDailyStats, SignalKind
+
+DEFAULT_DAYS = 28
+LONGEST_RANGE_DAYS = 731
+WEEK = datetime.timedelta(days=7)
+
+KINDS = list(SignalKind.values)
+
+# What each signal means, in the words of the people who read the reports.
+KIND_HELP = {
+    SignalKind.RAGE_CLICK: _("people clicked the same spot 3 or more times quickly"),
+    SignalKind.DEAD_CLICK: _("people clicked something that did nothing"),
+    SignalKind.ERROR_CLICK: _("a click was followed by an error in the page's code"),
+    SignalKind.MOUSE_THRASH: _("people moved the mouse back and forth, as if lost"),
+    SignalKind.QUICK_BACK: _("people left a page within seconds, back where they came from"),
+    SignalKind.EXCESSIVE_SCROLL: _("people scrolled up and down, searching for something"),
+    SignalKind.FORM_ABANDONMENT: _("people started a form and left without sending it"),
+}
+
+# Sums of the rollup count columns: named `total_<column>` because an annotation may not
+# shadow a model field.
+COUNT_COLUMNS = ["views", "sessions", "frustrated_sessions", *KINDS]
+
+
+def total(column):
+    return f"total_{column}"
+
+
+def kind_label(kind):
+    """The plural name of a signal kind, e.g. "Rage clicks"."""
+    return capfirst(DepartmentDailyStats._meta.get_field(kind).verbose_name)
+
+
+def kinds_explained():
+    """(plural name, what it means) for every signal kind."""
+    return [(kind_label(kind), KIND_HELP[kind]) for kind in KINDS]
+
+
+class DateRangeError(ValueError):
+    """A date range that cannot be read; the message says how to write it."""
+
+
+@dataclass(frozen=True)
+class DateRange:
+    """Whole days from `start` to `end`, both included."""
+
+    start: datetime.date
+    end: datetime.date
+
+    @classmethod
+    def last_days(cls, days=DEFAULT_DAYS, today=None):
+        end = today or timezone.localdate()
+        return cls(end - datetime.timedelta(days=days - 1), end)
+
+    @property
+    def days(self):
+        return (self.end - self.start).days + 1
+
+    @property
+    def bounds(self):
+        return (self.start, self.end)
+
+    def dates(self):
+        return [self.start + datetime.timedelta(days=n) for n in range(self.days)]
+
+    def last_week(self):
+        """The 7 days ending on `end`: the "this week" of week-over-week changes."""
+        return DateRange(self.end - WEEK + datetime.timedelta(days=1), self.end)
+
+    def week_before(self):
+        """The 7 days before `last_week()`."""
+        week = self.last_week()
+        return DateRange(week.start - WEEK, week.end - WEEK)
+
+
+def parse_date_range(start_text, end_text, today=None):
+    """The DateRange written as two ISO dates; either may be blank (then the default applies).
+
+    Raises DateRangeError, with a message for the reader, when a date cannot be read, the
+    start is after the end, or the range is longer than LONGEST_RANGE_DAYS.
+    """
+    default = DateRange.last_days(today=today)
+    start = _parse_day(start_text, _("start date")) if start_text else None
+    end = _parse_day(end_text, _("end date")) if end_text else None
+    if start and not end:
+        end = max(start, default.end)
+    elif end and not start:
+        start = end - datetime.timedelta(days=DEFAULT_DAYS - 1)
+    elif not start:
+        return default
+    if start > end:
+        raise DateRangeError(
+            _("The start date (%(start)s) is after the end date (%(end)s).")
+            % {"start": start.isoformat(), "end": end.isoformat()}
+        )
+    date_range = DateRange(start, end)
+    if date_range.days > LONGEST_RANGE_DAYS:
+        raise DateRangeError(
+            _("Choose at most %(days)d days between the start and the end date.")
+            % {"days": LONGEST_RANGE_DAYS}
+        )
+    return date_range
+
+
+def _parse_day(text, what):
+    try:
+        day = parse_date(text.strip())
+    except ValueError:
+        day = None
+    if day is None:
+        raise DateRangeError(
+            _("The %(what)s “%(text)s” is not a date: write it as year-month-day, e.g. 2025-03-31.")
+            % {"what": what, "text": text[:40]}
+        )
+    return day
+
+
+def ux_score(sessions, frustrated_sessions):
+    """Share (0-100) of sessions that met no frustration; None without sessions."""
+    if not sessions:
+        return None
+    return round(100 * (sessions - frustrated_sessions) / sessions)
+
+
+def change_percent(current, previous):
+    """How much `current` changed from `previous`, in whole percent; None if previous is 0."""
+    if not previous:
+        return None
+    return round(100 * (current - previous) / previous)
+
+
+def daily_rows(model, user, departments=None, date_range=None):
+    """Rows of a rollup `model` that `user` may see, of `departments` and `date_range` if given."""
+    rows = scope_to_user(model.objects.all(), user)
+    if departments is not None:
+        rows = rows.filter(department__in=departments)
+    if date_range is not None:
+        rows = rows.filter(date__range=date_range.bounds)
+    return rows
+
+
+def _count_sums():
+    return {total(column): Sum(column) for column in COUNT_COLUMNS}
+
+
+def _signals_expression():
+    return reduce(operator.add, (F(total(kind)) for kind in KINDS))
+
+
+def _ux_score_expression():
+    sessions = F(total("sessions"))
+    unfrustrated = Cast(sessions - F(total("frustrated_sessions")), FloatField())
+    return Case(
+        When(
+            **{f"{total('sessions')}__gt": 0},
+            then=Cast(Round(100 * unfrustrated / sessions), IntegerField()),
+        ),
+        default=Value(None),
+        output_field=IntegerField(),
+    )
+
+
+def pages_by_frustration(rows):
+    """PageDailyStats rows summed per address (and page, department): worst first."""
+    return (
+        rows.values("url", "page", "page__title", "department", "department__name")
+        .annotate(**_count_sums())
+        .annotate(total_signals=_signals_expression(), ux_score=_ux_score_expression())
+        .order_by("-total_frustrated_sessions", "-total_signals", "url")
+    )
+
+
+ELEMENT_KEYS = ("url", "kind", "selector", "department__name")
+
+
+def elements_by_frustration(rows, keys=ELEMENT_KEYS):
+    """ElementDailyStats rows summed per (address, kind, selector): most signals first."""
+    return (
+        rows.values(*keys)
+        .annotate(total_signals=Sum("signals"), total_sessions=Sum("sessions"))
+        .order_by("-total_signals", "-total_sessions", "url", "kind", "selector")
+    )
+
+
+def javascript_errors(rows):
+    """Error clicks of ElementDailyStats rows, per error signature: most clicks first.
+
+    Each row has the clicks and sessions that hit the error, the pages it happened on, when
+    it was first and last seen, and the element clicked most often before it.
+    """
+    errors = rows.filter(kind=SignalKind.ERROR_CLICK)
+    most_clicked = (
+        errors.filter(detail=OuterRef("detail"))
+        .values("selector")
+        .annotate(clicks=Sum("signals"))
+        .order_by("-clicks", "selector")
+        .values("selector")[:1]
+    )
+    return (
+        errors.values("detail")
+        .annotate(
+            total_signals=Sum("signals"),
+            total_sessions=Sum("sessions"),
+            page_count=Count("url", distinct=True),
+            first_seen=Min("date"),
+            last_seen=Max("date"),
+            top_selector=Subquery(most_clicked),
+        )
+        .order_by("-total_signals", "-total_sessions", "detail")
+    )
+
+
+def signals_per_day(rows, date_range):
+    """One dict per day of `date_range` (days without data hold zeros): the chart's series."""
+    found = {
+        row["date"]: row
+        for row in rows.filter(date__range=date_range.bounds)
+        .values("date")
+        .annotate(**_count_sums())
+        .order_by("date")
+    }
+    empty = dict.fromkeys(map(total, COUNT_COLUMNS), 0)
+    days = []
+    for day in date_range.dates():
+        counts = {**empty, **{k: v or 0 for k, v in found.get(day, {}).items() if k != "date"}}
+        counts["total_signals"] = sum(counts[total(kind)] for kind in KINDS)
+        days.append({"date": day, **counts})
+    return days
+
+
+@dataclass(frozen=True)
+class Totals:
+    """Summed counts of a period: `counts` maps each COUNT_COLUMNS name to a number."""
+
+    counts: dict
+
+    def __getitem__(self, column):
+        return self.counts[column]
+
+    @property
+    def signals(self):
+        return sum(self.counts[kind] for kind in KINDS)
+
+    @property
+    def ux_score(self):
+        return ux_score(self.counts["sessions"], self.counts["frustrated_sessions"])
+
+
+@dataclass(frozen=True)
+class Summary:
+    """A date range's totals, and those of its last 7 days and the 7 before them."""
+
+    date_range: DateRange
+    period: Totals
+    last_week: Totals
+    week_before: Totals
+
+    def change(self, column):
+        return change_percent(self.last_week[column], self.week_before[column])
+
+    @property
+    def signals_change(self):
+        return change_percent(self.last_week.signals, self.week_before.signals)
+
+    @property
+    def ux_score_change(self):
+        """Week-over-week change of the UX score, in points (not percent)."""
+        if self.last_week.ux_score is None or self.week_before.ux_score is None:
+            return None
+        return self.last_week.ux_score - self.week_before.ux_score
+
+    def kinds(self):
+        """Per signal kind: (kind, label, help text, count in the range, week-over-week %)."""
+        return [
+            KindSummary(
+                kind=kind,
+                label=SignalKind(kind).label,
+                help_text=KIND_HELP[kind],
+                count=self.period[kind],
+                last_week=self.last_week[kind],
+                week_before=self.week_before[kind],
+            )
+            for kind in KINDS
+        ]
+
+
+@dataclass(frozen=True)
+class KindSummary:
+    kind: str
+    label: str
+    help_text: str
+    count: int
+    last_week: int
+    week_before: int
+
+    @property
+    def change(self):
+        return change_percent(self.last_week, self.week_before)
+
+
+def summarise(rows, date_range):
+    """The Summary of rollup `rows` (department or page rollups) for `date_range`, one query."""
+    periods = {
+        "period": date_range,
+        "last_week": date_range.last_week(),
+        "week_before": date_range.week_before(),
+    }
+    sums = {
+        f"{name}_{column}": Sum(column, filter=Q(date__range=period.bounds))
+        for name, period in periods.items()
+        for column in COUNT_COLUMNS
+    }
+    span = (min(date_range.start, periods["week_before"].start), date_range.end)
+    found = rows.filter(date__range=span).aggregate(**sums)
+    totals = {
+        name: Totals({column: found[f"{name}_{column}"] or 0 for column in COUNT_COLUMNS})
+        for name in periods
+    }
+    return Summary(date_range=date_range, **totals)

@@ -1,0 +1,610 @@
+"""The analytics reports in the admin: the hub's "Frustration" section and the full reports.
+
+Every report reads rollups narrowed by `reports.daily_rows` (who may see what) and asks for
+another department answer 403. Filters are applied to the daily rows *before* they are
+summed, so `filter_queryset` leaves the summed queryset alone.
+"""
+
+import django_filters
+import swapper
+from django import forms
+from django.db.models import F
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.functional import cached_property
+from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.ui.tables import Column, NumberColumn, TitleColumn
+from wagtail.admin.views.reports import ReportView
+from wagtail.admin.widgets import AdminDateInput
+
+from cityux.access import departments_for_user, sees_every_department
+from cityux.departments import department_for_page
+
+from .. import reports
+from ..models import DepartmentDailyStats, ElementDailyStats, PageDailyStats, SignalKind
+from ..reports import KINDS, DateRange, DateRangeError, kind_label, total
+
+FORBIDDEN_TEMPLATE = "cityux_analytics/reports/forbidden.html"
+TOP = 5
+
+
+def kind_display(value):
+    return str(SignalKind(value).label) if value in SignalKind.values else value
+
+
+def percent_display(value):
+    return "" if value is None else f"{value}%"
+
+
+# -- the filters ------------------------------------------------------------------------------
+
+
+class DateRangeFilterSet(WagtailFilterSet):
+    # Read by `AnalyticsReportView.date_range`; declared here for the filter form.
+    date_from = django_filters.DateFilter(
+        field_name="date", lookup_expr="gte", label=_("From"), widget=AdminDateInput
+    )
+    date_to = django_filters.DateFilter(
+        field_name="date", lookup_expr="lte", label=_("To"), widget=AdminDateInput
+    )
+
+    class Meta:
+        model = PageDailyStats
+        fields = []
+
+
+class DepartmentFilterSet(DateRangeFilterSet):
+    department = django_filters.ModelChoiceFilter(
+        label=_("Department"),
+        queryset=lambda request: departments_for_user(request.user),
+        empty_label=_("All my departments"),
+    )
+
+
+class ElementFilterSet(DepartmentFilterSet):
+    kind = django_filters.ChoiceFilter(
+        label=_("Kind of signal"),
+        choices=SignalKind.choices,
+        empty_label=_("All kinds"),
+        widget=forms.RadioSelect,
+    )
+
+    class Meta:
+        model = ElementDailyStats
+        fields = []
+
+
+# -- the reports ------------------------------------------------------------------------------
+
+
+class AnalyticsReportView(ReportView):
+    """Department scoping, the date range and the 403 that every analytics report shares."""
+
+    results_template_name = "cityux_analytics/reports/results.html"
+    filterset_class = DepartmentFilterSet
+    header_icon = "crosshairs"
+    paginate_by = 50
+    # After the column the reader sorts by, so that equal rows keep one order across pages.
+    tiebreak = ("url",)
+
+    def get(self, request, *args, **kwargs):
+        refusal = self.refusal()
+        if refusal is not None:
+            return refusal
+        return super().get(request, *args, **kwargs)
+
+    def refusal(self):
+        """A 403 response if the user may not see what they asked for, else None."""
+        if not departments_for_user(self.request.user).exists():
+            return self.forbidden(_("These reports are shown to department leads and analysts."))
+        if self.filters.is_bound and "department" in self.filters.form.errors:
+            return self.forbidden(
+                _(
+                    "You asked for a department whose reports you cannot see. Reports of a "
+                    "department are shown to its leads and to city-wide analysts only."
+                )
+            )
+        return None
+
+    def forbidden(self, reason):
+        return TemplateResponse(self.request, FORBIDDEN_TEMPLATE, {"reason": reason}, status=403)
+
+    def get_breadcrumbs_items(self):
+        return self.breadcrumbs_items + [
+            {"url": reverse("cityux_hub:overview"), "label": _("City UX")},
+            {"url": "", "label": self.get_page_title()},
+        ]
+
+    @cached_property
+    def date_range_and_error(self):
+        get = self.request.GET
+        try:
+            return reports.parse_date_range(get.get("date_from", ""), get.get("date_to", "")), ""
+        except DateRangeError as error:
+            return DateRange.last_days(), str(error)
+
+    @property
+    def date_range(self):
+        return self.date_range_and_error[0]
+
+    @cached_property
+    def department(self):
+        """The department chosen in the filter (checked by `refusal`), or None for all."""
+        self.filters.is_valid()  # cleans the form
+        if "department" in self.filters.form.errors:
+            return None
+        return self.filters.form.cleaned_data.get("department")
+
+    def daily_rows(self, model):
+        departments = [self.department] if self.department else None
+        return reports.daily_rows(model, self.request.user, departments, self.date_range)
+
+    def filter_queryset(self, queryset):
+        return queryset
+
+    def order_rows(self, rows):
+        """Rows in the order the reader clicked, blanks last; else the report's own order."""
+        if not self.is_explicitly_ordered or not self.ordering:
+            return rows
+        name = self.ordering.removeprefix("-")
+        if self.ordering.startswith("-"):
+            first = F(name).desc(nulls_last=True)
+        else:
+            first = F(name).asc(nulls_last=True)
+        return rows.order_by(first, *self.tiebreak)
+
+    @cached_property
+    def no_results_message(self):
+        return _(
+            "No frustration was recorded for these dates. Reports fill in the day after "
+            "residents who accepted usability measurement visit the site."
+        )
+
+    def get_range_note(self):
+        """What the rows cover, above the results."""
+        return _(
+            "%(scope)s, %(start)s to %(end)s. Use “Filter” to change the dates or the department."
+        ) % {
+            "scope": self.department.name if self.department else _("All your departments"),
+            "start": date_format(self.date_range.start, "j M Y"),
+            "end": date_format(self.date_range.end, "j M Y"),
+        }
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["date_range"], context["date_error"] = self.date_range_and_error
+        context["department"] = self.department
+        context["range_note"] = self.get_range_note()
+        return context
+
+
+def page_report_url(row):
+    if row["page"] is None:
+        return None
+    return reverse("cityux_analytics_reports:page", args=[row["page"]])
+
+
+def other_signals(row):
+    return sum(row[total(kind)] for kind in KINDS if kind not in MAIN_KINDS)
+
+
+MAIN_KINDS = (SignalKind.RAGE_CLICK, SignalKind.DEAD_CLICK, SignalKind.ERROR_CLICK)
+KIND_EXPORT = [total(kind) for kind in KINDS]
+KIND_HEADINGS = {total(kind): kind_label(kind) for kind in KINDS}
+
+
+class PagesReportView(AnalyticsReportView):
+    page_title = _("Pages by frustration")
+    header_icon = "doc-full"
+    index_url_name = "cityux_analytics_reports:pages"
+    index_results_url_name = "cityux_analytics_reports:pages_results"
+    export_filename = "cityux-pages-by-frustration"
+    default_ordering = "-total_frustrated_sessions"
+    columns = [
+        TitleColumn(
+            "page",
+            label=_("Page"),
+            accessor=lambda row: row["page__title"] or row["url"],
+            get_url=page_report_url,
+        ),
+        Column("url", label=_("Address")),
+        Column("department__name", label=_("Department")),
+        NumberColumn("total_views", label=_("Page views"), sort_key="total_views"),
+        NumberColumn("total_sessions", label=_("Sessions"), sort_key="total_sessions"),
+        NumberColumn(
+            "total_frustrated_sessions",
+            label=_("Frustrated sessions"),
+            sort_key="total_frustrated_sessions",
+        ),
+        Column(
+            "ux_score",
+            label=_("UX score"),
+            accessor=lambda row: percent_display(row["ux_score"]),
+            sort_key="ux_score",
+        ),
+        *(
+            NumberColumn(total(kind), label=kind_label(kind), sort_key=total(kind))
+            for kind in MAIN_KINDS
+        ),
+        NumberColumn("other_signals", label=_("Other signals"), accessor=other_signals),
+    ]
+    list_export = [
+        "url",
+        "page__title",
+        "department__name",
+        "total_views",
+        "total_sessions",
+        "total_frustrated_sessions",
+        "ux_score",
+        "total_signals",
+        *KIND_EXPORT,
+    ]
+    export_headings = {
+        "url": _("Address"),
+        "page__title": _("Page"),
+        "department__name": _("Department"),
+        "total_views": _("Page views"),
+        "total_sessions": _("Sessions"),
+        "total_frustrated_sessions": _("Frustrated sessions"),
+        "ux_score": _("UX score (% of sessions without frustration)"),
+        "total_signals": _("All signals"),
+        **KIND_HEADINGS,
+    }
+
+    def get_queryset(self):
+        return self.order_rows(reports.pages_by_frustration(self.daily_rows(PageDailyStats)))
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["explanation"] = _(
+            "Every page residents visited, the pages where most visits met frustration first. "
+            "A frustrated session is a visit with at least one frustration signal; the UX "
+            "score is the share of sessions without any."
+        )
+        context["kinds_explained"] = reports.kinds_explained()
+        return context
+
+
+class ElementsReportView(AnalyticsReportView):
+    page_title = _("Frustrating elements")
+    header_icon = "crosshairs"
+    filterset_class = ElementFilterSet
+    index_url_name = "cityux_analytics_reports:elements"
+    index_results_url_name = "cityux_analytics_reports:elements_results"
+    export_filename = "cityux-frustrating-elements"
+    default_ordering = "-total_signals"
+    tiebreak = ("url", "kind", "selector")
+    columns = [
+        Column("selector", label=_("Element (CSS selector)")),
+        Column("kind", label=_("Signal"), accessor=lambda row: kind_display(row["kind"])),
+        Column("url", label=_("Page address")),
+        Column("department__name", label=_("Department")),
+        NumberColumn("total_signals", label=_("Signals"), sort_key="total_signals"),
+        NumberColumn("total_sessions", label=_("Sessions"), sort_key="total_sessions"),
+    ]
+    list_export = ["selector", "kind", "url", "department__name", "total_signals", "total_sessions"]
+    export_headings = {
+        "selector": _("Element (CSS selector)"),
+        "kind": _("Signal"),
+        "url": _("Page address"),
+        "department__name": _("Department"),
+        "total_signals": _("Signals"),
+        "total_sessions": _("Sessions"),
+    }
+    custom_field_preprocess = {
+        "kind": {
+            ReportView.FORMAT_CSV: kind_display,
+            ReportView.FORMAT_XLSX: kind_display,
+        }
+    }
+
+    @cached_property
+    def kind(self):
+        self.filters.is_valid()  # cleans the form
+        if "kind" in self.filters.form.errors:
+            return None
+        return self.filters.form.cleaned_data.get("kind") or None
+
+    def get_queryset(self):
+        rows = self.daily_rows(ElementDailyStats)
+        if self.kind:
+            rows = rows.filter(kind=self.kind)
+        return self.order_rows(reports.elements_by_frustration(rows))
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["explanation"] = _(
+            "The buttons, links and other parts of pages where residents ran into trouble, "
+            "the most troublesome first. Filter by kind of signal to see, say, only rage clicks."
+        )
+        context["kinds_explained"] = reports.kinds_explained()
+        return context
+
+
+class ErrorsReportView(AnalyticsReportView):
+    page_title = _("JavaScript errors")
+    header_icon = "warning"
+    index_url_name = "cityux_analytics_reports:errors"
+    index_results_url_name = "cityux_analytics_reports:errors_results"
+    export_filename = "cityux-javascript-errors"
+    default_ordering = "-total_signals"
+    tiebreak = ("detail",)
+    columns = [
+        Column("detail", label=_("Error (message @ script)")),
+        NumberColumn("total_signals", label=_("Clicks that hit it"), sort_key="total_signals"),
+        NumberColumn("total_sessions", label=_("Sessions"), sort_key="total_sessions"),
+        NumberColumn("page_count", label=_("Pages"), sort_key="page_count"),
+        Column("top_selector", label=_("Element clicked most often")),
+        Column("last_seen", label=_("Last seen"), sort_key="last_seen"),
+    ]
+    list_export = [
+        "detail",
+        "total_signals",
+        "total_sessions",
+        "page_count",
+        "top_selector",
+        "first_seen",
+        "last_seen",
+    ]
+    export_headings = {
+        "detail": _("Error (message @ script)"),
+        "total_signals": _("Clicks that hit it"),
+        "total_sessions": _("Sessions"),
+        "page_count": _("Pages"),
+        "top_selector": _("Element clicked most often"),
+        "first_seen": _("First seen"),
+        "last_seen": _("Last seen"),
+    }
+
+    def get_queryset(self):
+        return self.order_rows(reports.javascript_errors(self.daily_rows(ElementDailyStats)))
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["explanation"] = _(
+            "Errors in the pages' code that happened right after a resident clicked: the click "
+            "most likely did not do what they wanted. Give this list to your web team."
+        )
+        return context
+
+
+class PageUXReportView(AnalyticsReportView):
+    """One page: its signals over time (chart and table) and its worst elements (export)."""
+
+    template_name = "cityux_analytics/reports/page.html"
+    results_template_name = "cityux_analytics/reports/page_results.html"
+    filterset_class = DateRangeFilterSet
+    header_icon = "view"
+    index_url_name = "cityux_analytics_reports:page"
+    index_results_url_name = "cityux_analytics_reports:page_results"
+    default_ordering = "-total_signals"
+    tiebreak = ("url", "kind", "selector")
+    columns = [
+        Column("selector", label=_("Element (CSS selector)")),
+        Column("kind", label=_("Signal"), accessor=lambda row: kind_display(row["kind"])),
+        Column("detail", label=_("Error (for error clicks)")),
+        Column("url", label=_("Address")),
+        NumberColumn("total_signals", label=_("Signals"), sort_key="total_signals"),
+        NumberColumn("total_sessions", label=_("Sessions"), sort_key="total_sessions"),
+    ]
+    list_export = ["selector", "kind", "detail", "url", "total_signals", "total_sessions"]
+    export_headings = {
+        **ElementsReportView.export_headings,
+        "detail": _("Error (for error clicks)"),
+    }
+    custom_field_preprocess = ElementsReportView.custom_field_preprocess
+
+    @cached_property
+    def page(self):
+        Page = swapper.load_model("wagtailcore", "Page")
+        return get_object_or_404(Page, pk=self.kwargs["page_id"])
+
+    @cached_property
+    def page_department(self):
+        return department_for_page(self.page)
+
+    def refusal(self):
+        user = self.request.user
+        department = self.page_department
+        if department is None and not sees_every_department(user):
+            return self.forbidden(
+                _(
+                    "This page belongs to no department: its UX report is shown to city-wide "
+                    "analysts only."
+                )
+            )
+        if (
+            department is not None
+            and not departments_for_user(user).filter(pk=department.pk).exists()
+        ):
+            return self.forbidden(
+                _(
+                    "This page belongs to %(department)s. Its UX report is shown to the leads "
+                    "of %(department)s and to city-wide analysts only."
+                )
+                % {"department": department.name}
+            )
+        return super().refusal()
+
+    def get_page_title(self):
+        return _("UX report")
+
+    def get_range_note(self):
+        return _("%(start)s to %(end)s (%(days)d days). Use “Filter” to change the dates.") % {
+            "start": date_format(self.date_range.start, "j M Y"),
+            "end": date_format(self.date_range.end, "j M Y"),
+            "days": self.date_range.days,
+        }
+
+    def get_page_subtitle(self):
+        return self.page.get_admin_display_title()
+
+    def get_filename(self):
+        return f"cityux-page-{self.page.pk}-elements"
+
+    def get_index_url(self):
+        return reverse(self.index_url_name, args=[self.page.pk])
+
+    def get_index_results_url(self):
+        return reverse(self.index_results_url_name, args=[self.page.pk])
+
+    def get_breadcrumbs_items(self):
+        items = self.breadcrumbs_items + [
+            {"url": reverse("cityux_hub:overview"), "label": _("City UX")}
+        ]
+        if self.page_department:
+            items.append(
+                {
+                    "url": reverse("cityux_hub:department", args=[self.page_department.slug]),
+                    "label": self.page_department.name,
+                }
+            )
+        return items + [{"url": "", "label": self.get_header_title()}]
+
+    def page_rows(self, model):
+        """This page's rows: element rollups have no page, so they are matched by address."""
+        page_days = reports.daily_rows(PageDailyStats, self.request.user).filter(page=self.page)
+        if model is PageDailyStats:
+            return page_days
+        return reports.daily_rows(model, self.request.user).filter(url__in=page_days.values("url"))
+
+    def get_queryset(self):
+        rows = self.page_rows(ElementDailyStats).filter(date__range=self.date_range.bounds)
+        keys = ("url", "kind", "selector", "detail")
+        return self.order_rows(reports.elements_by_frustration(rows, keys))
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if self.is_export:
+            return context
+        days = self.page_rows(PageDailyStats)
+        context.update(
+            page=self.page,
+            page_department=self.page_department,
+            summary=summary_context(reports.summarise(days, self.date_range)),
+            chart=chart_context(reports.signals_per_day(days, self.date_range)),
+            kinds_explained=reports.kinds_explained(),
+        )
+        return context
+
+
+# -- the hub section --------------------------------------------------------------------------
+
+
+def describe_change(change, higher_is_better=False, unit="%"):
+    """How a week-over-week change reads: its text and whether it is good news."""
+    if change is None:
+        return {"text": _("no week before to compare with"), "tone": "none"}
+    if change == 0:
+        return {"text": _("same as the week before"), "tone": "none"}
+    better = (change > 0) == higher_is_better
+    if change > 0:
+        text = _("up %(change)s%(unit)s on the week before")
+    else:
+        text = _("down %(change)s%(unit)s on the week before")
+    return {
+        "text": text % {"change": abs(change), "unit": unit},
+        "tone": "better" if better else "worse",
+        "arrow": "▲" if change > 0 else "▼",
+    }
+
+
+def summary_context(summary):
+    """The headline numbers of a Summary, each with its week-over-week change described."""
+    period = summary.period
+    return {
+        "sessions": period["sessions"],
+        "sessions_change": describe_change(summary.change("sessions"), higher_is_better=True),
+        "frustrated_sessions": period["frustrated_sessions"],
+        "frustrated_change": describe_change(summary.change("frustrated_sessions")),
+        "ux_score": period.ux_score,
+        "ux_score_change": describe_change(
+            summary.ux_score_change, higher_is_better=True, unit=_(" points")
+        ),
+        "signals": period.signals,
+        "signals_change": describe_change(summary.signals_change),
+        "kinds": [
+            {"summary": kind, "change": describe_change(kind.change)} for kind in summary.kinds()
+        ],
+    }
+
+
+def chart_context(days):
+    """Data for the "Signals per day" chart (JSON for Chart.js) and its table alternative."""
+    return {
+        "data": {
+            "labels": [day["date"].isoformat() for day in days],
+            "datasets": [
+                {
+                    "kind": kind,
+                    "label": str(kind_label(kind)),
+                    "data": [d[total(kind)] for d in days],
+                }
+                for kind in KINDS
+            ],
+        },
+        "days": [
+            {
+                "date": day["date"],
+                "counts": [day[total(kind)] for kind in KINDS],
+                "signals": day["total_signals"],
+                "sessions": day["total_sessions"],
+                "frustrated_sessions": day["total_frustrated_sessions"],
+            }
+            for day in days
+        ],
+        "kinds": [(kind, kind_label(kind)) for kind in KINDS],
+        "has_signals": any(day["total_signals"] for day in days),
+    }
+
+
+def see_all_links(departments, date_range, explicit_dates):
+    """The full reports' URLs, for one department's page or the user's departments."""
+    query = {}
+    if len(departments) == 1:
+        query["department"] = departments[0].pk
+    if explicit_dates:
+        query.update(date_from=date_range.start.isoformat(), date_to=date_range.end.isoformat())
+    suffix = f"?{urlencode(query)}" if query else ""
+    return {
+        name: reverse(f"cityux_analytics_reports:{name}") + suffix
+        for name in ("pages", "elements", "errors")
+    }
+
+
+def frustration_section_context(request, departments):
+    """The hub's "Frustration" section for `departments` over the `?from=` / `?to=` dates."""
+    user = request.user
+    explicit_dates = bool(request.GET.get("from") or request.GET.get("to"))
+    try:
+        date_range = reports.parse_date_range(
+            request.GET.get("from", ""), request.GET.get("to", "")
+        )
+        date_error = ""
+    except DateRangeError as error:
+        date_range, date_error, explicit_dates = DateRange.last_days(), str(error), False
+    departments = list(departments)
+    per_day = reports.daily_rows(DepartmentDailyStats, user, departments)
+    elements = reports.daily_rows(ElementDailyStats, user, departments, date_range)
+    pages = reports.daily_rows(PageDailyStats, user, departments, date_range)
+    return {
+        "date_range": date_range,
+        "date_error": date_error,
+        "summary": summary_context(reports.summarise(per_day, date_range)),
+        "chart": chart_context(reports.signals_per_day(per_day, date_range)),
+        "top_pages": [
+            {**row, "report_url": page_report_url(row)}
+            for row in reports.pages_by_frustration(pages)[:TOP]
+        ],
+        "top_elements": [
+            {**row, "kind_label": kind_display(row["kind"])}
+            for row in reports.elements_by_frustration(elements)[:TOP]
+        ],
+        "top_errors": list(reports.javascript_errors(elements)[:TOP]),
+        "see_all": see_all_links(departments, date_range, explicit_dates),
+        "kinds_explained": reports.kinds_explained(),
+    }

@@ -1,0 +1,100 @@
+"""Every admin integration of the analytics app: the hub section, the reports and their links."""
+
+from django.urls import include, path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.menus.pages import PageMenuItem
+
+from cityux.access import departments_for_user, sees_every_department
+from cityux.departments import department_id_for_path
+from cityux.hub import HubSection, register_section
+from cityux.viewsets import MENU_HOOK
+
+from . import admin_urls
+from .views.reports import frustration_section_context
+
+register_section(
+    HubSection(
+        app_label="cityux_analytics",
+        title=_("Frustration"),
+        template_name="cityux_analytics/hub/frustration.html",
+        get_context=frustration_section_context,
+        order=10,
+    )
+)
+
+
+@hooks.register("register_admin_urls")
+def register_report_urls():
+    return [path("cityux/analytics/", include(admin_urls, namespace="cityux_analytics_reports"))]
+
+
+class ReportMenuItem(MenuItem):
+    def is_shown(self, request):
+        return departments_for_user(request.user).exists()
+
+
+@hooks.register(MENU_HOOK)
+def register_pages_report_menu_item():
+    return ReportMenuItem(
+        _("Pages by frustration"),
+        reverse("cityux_analytics_reports:pages"),
+        name="cityux-analytics-pages",
+        icon_name="doc-full",
+        order=110,
+    )
+
+
+@hooks.register(MENU_HOOK)
+def register_elements_report_menu_item():
+    return ReportMenuItem(
+        _("Frustrating elements"),
+        reverse("cityux_analytics_reports:elements"),
+        name="cityux-analytics-elements",
+        icon_name="crosshairs",
+        order=120,
+    )
+
+
+@hooks.register(MENU_HOOK)
+def register_errors_report_menu_item():
+    return ReportMenuItem(
+        _("JavaScript errors"),
+        reverse("cityux_analytics_reports:errors"),
+        name="cityux-analytics-errors",
+        icon_name="warning",
+        order=130,
+    )
+
+
+def may_see_page_report(user, page):
+    """Whether `user` may open the UX report of `page` (its department's, or city-wide)."""
+    if sees_every_department(user):
+        return True
+    department_id = department_id_for_path(page.path)
+    if department_id is None:
+        return False
+    # The page listing asks once per page: remember the user's departments on the user object.
+    if not hasattr(user, "_cityux_department_ids"):
+        user._cityux_department_ids = set(departments_for_user(user).values_list("pk", flat=True))
+    return department_id in user._cityux_department_ids
+
+
+class PageUXReportButton(PageMenuItem):
+    label = _("UX report")
+    icon_name = "crosshairs"
+    url_name = "cityux_analytics_reports:page"
+
+    def is_shown(self, user):
+        return may_see_page_report(user, self.page)
+
+
+@hooks.register("register_page_listing_more_buttons")
+def page_listing_ux_report_button(page, user, next_url=None):
+    yield PageUXReportButton(page=page, priority=55)
+
+
+@hooks.register("register_page_header_buttons")
+def page_header_ux_report_button(page, user, view_name, next_url=None):
+    yield PageUXReportButton(page=page, priority=67)

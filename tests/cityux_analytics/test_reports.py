@@ -1,0 +1,417 @@
+"""The analytics reports in the admin: department scoping, exports, dates and the hub section."""
+
+import csv
+import datetime
+import io
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from wagtail.models import Page
+
+from cityux.models import Department, DepartmentRootPage
+from cityux_analytics import reports
+from cityux_analytics.models import (
+    DepartmentDailyStats,
+    ElementDailyStats,
+    PageDailyStats,
+    SignalKind,
+)
+from cityux_analytics.reports import DateRange, DateRangeError, parse_date_range
+from cityux_analytics.wagtail_hooks import PageUXReportButton
+
+pytestmark = pytest.mark.django_db
+
+TODAY = datetime.date(2026, 3, 31)
+REPORTS = ["pages", "elements", "errors"]
+WORKS_ERROR = "TypeError: form is undefined @ /static/pothole.js"
+POLICE_ERROR = "ReferenceError: badge is not defined @ /static/police.js"
+
+
+def ago(days):
+    return timezone.localdate() - datetime.timedelta(days=days)
+
+
+@pytest.fixture
+def works(city):
+    return Department.objects.get(slug="public-works")
+
+
+@pytest.fixture
+def police(city):
+    return Department.objects.get(slug="police")
+
+
+def owned_page(department, slug, title):
+    """A page under a section owned by `department`."""
+    root = Page.get_first_root_node()
+    section = root.add_child(instance=Page(title=f"{department.name} section", slug=slug))
+    DepartmentRootPage.objects.create(department=department, page=section)
+    return section.add_child(instance=Page(title=title, slug=f"{slug}-page"))
+
+
+@pytest.fixture
+def pothole(works):
+    return owned_page(works, "works", "Report a pothole")
+
+
+@pytest.fixture
+def police_report(police):
+    return owned_page(police, "police", "File a police report")
+
+
+def add_department_days(department, days, **counts):
+    for day in days:
+        DepartmentDailyStats.objects.create(date=ago(day), department=department, **counts)
+
+
+def add_page_days(page, url, department, days, **counts):
+    for day in days:
+        PageDailyStats.objects.create(
+            date=ago(day), url=url, page=page, department=department, **counts
+        )
+
+
+def add_element(department, url, kind, selector, day=1, detail="", signals=5, sessions=3):
+    ElementDailyStats.objects.create(
+        date=ago(day),
+        department=department,
+        url=url,
+        kind=kind,
+        selector=selector,
+        detail=detail,
+        signals=signals,
+        sessions=sessions,
+    )
+
+
+@pytest.fixture
+def rollups(works, police, pothole, police_report):
+    """Two weeks of rollups for Public Works and Police, and one old Public Works row."""
+    counts = dict(sessions=10, frustrated_sessions=4, views=12, rage_click=3, dead_click=1)
+    add_department_days(works, range(14), **counts)
+    add_department_days(police, range(14), **counts)
+    add_page_days(pothole, "/works/pothole/", works, range(14), **counts)
+    add_page_days(police_report, "/police/report/", police, range(14), **counts)
+    add_page_days(None, "/works/old-leaflet/", works, [60], sessions=5, frustrated_sessions=5)
+    for department, url, selector, error in [
+        (works, "/works/pothole/", "button.pothole-submit", WORKS_ERROR),
+        (police, "/police/report/", "button.police-submit", POLICE_ERROR),
+    ]:
+        add_element(department, url, SignalKind.RAGE_CLICK, selector)
+        add_element(department, url, SignalKind.ERROR_CLICK, selector, detail=error)
+    add_element(works, "/works/old-leaflet/", SignalKind.DEAD_CLICK, "img.old-map", day=60)
+
+
+@pytest.fixture
+def lead_client(client, works, make_lead):
+    client.force_login(make_lead(works))
+    return client
+
+
+def report_url(name):
+    return reverse(f"cityux_analytics_reports:{name}")
+
+
+def csv_rows(response):
+    assert response.status_code == 200
+    content = b"".join(response.streaming_content).decode()
+    return list(csv.DictReader(io.StringIO(content)))
+
+
+def xlsx_rows(response):
+    from openpyxl import load_workbook
+
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    return [[str(cell) for cell in row] for row in sheet.iter_rows(values_only=True)]
+
+
+# -- who sees what ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", REPORTS)
+def test_lead_sees_only_their_departments_rows(lead_client, rollups, name):
+    html = lead_client.get(report_url(name)).content.decode()
+    assert "/works/pothole/" in html or WORKS_ERROR in html
+    assert "/police/" not in html and POLICE_ERROR not in html
+
+
+@pytest.mark.parametrize("name", REPORTS)
+def test_lead_exports_only_their_departments_rows_as_csv(lead_client, rollups, name):
+    rows = csv_rows(lead_client.get(report_url(name), {"export": "csv"}))
+    assert rows
+    text = repr(rows)
+    assert "/works/pothole/" in text or WORKS_ERROR in text
+    assert "police" not in text.lower()
+
+
+@pytest.mark.parametrize("name", REPORTS)
+def test_lead_exports_only_their_departments_rows_as_xlsx(lead_client, rollups, name):
+    rows = xlsx_rows(lead_client.get(report_url(name), {"export": "xlsx"}))
+    assert len(rows) > 1
+    assert "police" not in repr(rows).lower()
+
+
+@pytest.mark.parametrize("name", REPORTS)
+@pytest.mark.parametrize("export", [None, "csv", "xlsx"])
+def test_lead_asking_for_another_department_gets_403(lead_client, rollups, police, name, export):
+    query = {"department": police.pk, **({"export": export} if export else {})}
+    response = lead_client.get(report_url(name), query)
+    assert response.status_code == 403
+    assert b"/police/" not in response.content
+
+
+def test_lead_asking_for_another_departments_results_fragment_gets_403(
+    lead_client, rollups, police
+):
+    url = reverse("cityux_analytics_reports:pages_results")
+    assert lead_client.get(url, {"department": police.pk}).status_code == 403
+
+
+def test_city_wide_analyst_sees_every_department(client, rollups, city_wide_analyst):
+    client.force_login(city_wide_analyst)
+    rows = csv_rows(client.get(report_url("pages"), {"export": "csv"}))
+    assert {row["Address"] for row in rows} == {"/works/pothole/", "/police/report/"}
+
+
+def test_analyst_can_narrow_a_report_to_one_department(client, rollups, city_wide_analyst, police):
+    client.force_login(city_wide_analyst)
+    response = client.get(report_url("pages"), {"department": police.pk, "export": "csv"})
+    assert [row["Address"] for row in csv_rows(response)] == ["/police/report/"]
+
+
+def test_user_without_departments_gets_403(client, rollups, django_user_model):
+    from django.contrib.auth.models import Permission
+
+    user = django_user_model.objects.create_user(username="editor", password="pw")
+    user.user_permissions.add(Permission.objects.get(codename="access_admin"))
+    client.force_login(user)
+    assert client.get(report_url("pages")).status_code == 403
+
+
+# -- what the reports say --------------------------------------------------------------------
+
+
+def test_pages_report_sums_the_days_and_links_the_page_ux_report(lead_client, rollups, pothole):
+    [row] = csv_rows(lead_client.get(report_url("pages"), {"export": "csv"}))
+    assert row["Page"] == "Report a pothole"
+    assert row["Sessions"] == "140"  # 14 days × 10
+    assert row["Frustrated sessions"] == "56"
+    assert row["UX score (% of sessions without frustration)"] == "60"
+    assert row["Rage clicks"] == "42"
+    assert row["All signals"] == "56"
+    html = lead_client.get(report_url("pages")).content.decode()
+    assert reverse("cityux_analytics_reports:page", args=[pothole.pk]) in html
+
+
+def test_elements_report_filters_by_kind(lead_client, rollups):
+    rows = csv_rows(
+        lead_client.get(report_url("elements"), {"kind": "rage_click", "export": "csv"})
+    )
+    assert [(row["Element (CSS selector)"], row["Signal"]) for row in rows] == [
+        ("button.pothole-submit", "Rage click")
+    ]
+
+
+def test_errors_report_groups_by_error_signature(lead_client, rollups):
+    [row] = csv_rows(lead_client.get(report_url("errors"), {"export": "csv"}))
+    assert row["Error (message @ script)"] == WORKS_ERROR
+    assert row["Clicks that hit it"] == "5"
+    assert row["Pages"] == "1"
+    assert row["Element clicked most often"] == "button.pothole-submit"
+
+
+# -- dates -----------------------------------------------------------------------------------
+
+
+def test_reports_show_the_last_28_days_by_default(lead_client, rollups):
+    rows = csv_rows(lead_client.get(report_url("pages"), {"export": "csv"}))
+    assert "/works/old-leaflet/" not in {row["Address"] for row in rows}
+
+
+def test_date_filter_bounds_the_rows(lead_client, rollups):
+    query = {"date_from": ago(70).isoformat(), "date_to": ago(50).isoformat(), "export": "csv"}
+    rows = csv_rows(lead_client.get(report_url("pages"), query))
+    assert [row["Address"] for row in rows] == ["/works/old-leaflet/"]
+    elements = csv_rows(lead_client.get(report_url("elements"), query))
+    assert [row["Element (CSS selector)"] for row in elements] == ["img.old-map"]
+
+
+def test_date_filter_counts_only_the_days_asked_for(lead_client, rollups):
+    day = ago(3).isoformat()
+    query = {"date_from": day, "date_to": day, "export": "csv"}
+    [row] = csv_rows(lead_client.get(report_url("pages"), query))
+    assert row["Sessions"] == "10"
+
+
+@pytest.mark.parametrize(
+    "query, message",
+    [
+        ({"date_from": "2025-13-45"}, "is not a date"),
+        ({"date_to": "yesterday"}, "is not a date"),
+        ({"date_from": "2025-03-10", "date_to": "2025-03-01"}, "is after the end date"),
+    ],
+)
+@pytest.mark.parametrize("name", REPORTS)
+def test_bad_dates_give_a_clear_message(lead_client, rollups, name, query, message):
+    response = lead_client.get(report_url(name), query)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert message in html and "Showing the last 28 days instead." in html
+
+
+def test_bad_dates_on_the_hub_give_a_clear_message(lead_client, rollups):
+    response = lead_client.get(reverse("cityux_hub:overview"), {"from": "31/02/2025"})
+    assert response.status_code == 200
+    assert "is not a date" in response.content.decode()
+
+
+def test_parse_date_range_defaults_to_the_last_28_days():
+    assert parse_date_range("", "", today=TODAY) == DateRange(datetime.date(2026, 3, 4), TODAY)
+
+
+def test_parse_date_range_reads_iso_dates():
+    found = parse_date_range("2026-01-01", "2026-01-31", today=TODAY)
+    assert (found.start, found.end, found.days) == (
+        datetime.date(2026, 1, 1),
+        datetime.date(2026, 1, 31),
+        31,
+    )
+
+
+def test_parse_date_range_with_only_an_end_takes_the_28_days_before_it():
+    found = parse_date_range("", "2026-01-28", today=TODAY)
+    assert found == DateRange(datetime.date(2026, 1, 1), datetime.date(2026, 1, 28))
+
+
+@pytest.mark.parametrize(
+    "start, end",
+    [("2026-02-30", ""), ("", "March"), ("2026-03-10", "2026-03-01"), ("2020-01-01", "2026-01-01")],
+)
+def test_parse_date_range_refuses_what_it_cannot_use(start, end):
+    with pytest.raises(DateRangeError):
+        parse_date_range(start, end, today=TODAY)
+
+
+# -- the page UX report ----------------------------------------------------------------------
+
+
+def page_report(page):
+    return reverse("cityux_analytics_reports:page", args=[page.pk])
+
+
+def test_page_ux_report_is_403_for_another_departments_page(lead_client, rollups, police_report):
+    response = lead_client.get(page_report(police_report))
+    assert response.status_code == 403
+    assert "Police" in response.content.decode()
+    assert lead_client.get(page_report(police_report), {"export": "csv"}).status_code == 403
+
+
+def test_page_ux_report_is_403_for_a_page_of_no_department(lead_client, rollups):
+    home = Page.get_first_root_node().add_child(instance=Page(title="Unowned", slug="unowned"))
+    assert lead_client.get(page_report(home)).status_code == 403
+
+
+def test_page_ux_report_shows_own_departments_page(lead_client, rollups, pothole):
+    response = lead_client.get(page_report(pothole))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Report a pothole" in html
+    assert 'data-cityux-chart="cityux-page-daily"' in html
+    assert "button.pothole-submit" in html
+
+
+def test_page_ux_report_exports_the_pages_worst_elements(lead_client, rollups, pothole):
+    rows = csv_rows(lead_client.get(page_report(pothole), {"export": "csv"}))
+    assert {(row["Signal"], row["Error (for error clicks)"]) for row in rows} == {
+        ("Rage click", ""),
+        ("Error click", WORKS_ERROR),
+    }
+
+
+def test_ux_report_button_is_shown_only_for_pages_the_user_may_see(
+    rollups, make_lead, works, pothole, police_report
+):
+    lead = make_lead(works)
+    assert PageUXReportButton(page=pothole).is_shown(lead)
+    assert not PageUXReportButton(page=police_report).is_shown(lead)
+
+
+# -- the hub section -------------------------------------------------------------------------
+
+
+def test_hub_section_shows_headline_numbers(lead_client, rollups):
+    response = lead_client.get(reverse("cityux_hub:department", args=["public-works"]))
+    html = response.content.decode()
+    assert "Frustration" in html
+    summary = response.context["summary"]
+    assert (summary["sessions"], summary["frustrated_sessions"]) == (140, 56)
+    assert summary["ux_score"] == 60
+    assert summary["signals"] == 56
+    assert '<dd class="cityux-headline__number">140</dd>' in html
+    assert '<dd class="cityux-headline__number">60%</dd>' in html
+
+
+def test_hub_section_covers_only_the_departments_shown(lead_client, rollups):
+    response = lead_client.get(reverse("cityux_hub:overview"))
+    assert response.context["summary"]["sessions"] == 140
+    assert "/police/" not in response.content.decode()
+
+
+def test_hub_section_links_to_the_full_reports_of_its_department(lead_client, rollups, works):
+    response = lead_client.get(
+        reverse("cityux_hub:department", args=["public-works"]),
+        {"from": ago(6).isoformat(), "to": ago(0).isoformat()},
+    )
+    links = response.context["see_all"]
+    assert f"department={works.pk}" in links["pages"]
+    assert f"date_from={ago(6).isoformat()}" in links["elements"]
+    assert response.context["summary"]["sessions"] == 70
+
+
+def test_hub_section_lists_top_pages_elements_and_errors(lead_client, rollups):
+    context = lead_client.get(reverse("cityux_hub:overview")).context
+    assert [row["url"] for row in context["top_pages"]] == ["/works/pothole/"]
+    # Equal counts: the kind's name breaks the tie.
+    assert [row["kind"] for row in context["top_elements"]] == ["error_click", "rage_click"]
+    assert [row["detail"] for row in context["top_errors"]] == [WORKS_ERROR]
+
+
+def test_week_over_week_change_compares_the_last_7_days_with_the_7_before(works, django_user_model):
+    today = timezone.localdate()
+    add_department_days(works, range(7), sessions=10, frustrated_sessions=2, rage_click=3)
+    add_department_days(works, range(7, 14), sessions=10, frustrated_sessions=5, rage_click=2)
+    summary = reports.summarise(
+        DepartmentDailyStats.objects.filter(department=works), DateRange.last_days(today=today)
+    )
+    rage = next(kind for kind in summary.kinds() if kind.kind == SignalKind.RAGE_CLICK)
+    assert (rage.last_week, rage.week_before, rage.change) == (21, 14, 50)
+    assert summary.change("frustrated_sessions") == -60  # 14 after 35
+    assert summary.ux_score_change == 30  # 80% after 50%
+    assert summary.period["sessions"] == 140
+
+
+@pytest.mark.parametrize(
+    "current, previous, change", [(15, 10, 50), (5, 10, -50), (7, 7, 0), (3, 0, None)]
+)
+def test_change_percent(current, previous, change):
+    assert reports.change_percent(current, previous) == change
+
+
+def test_ux_score_is_the_share_of_sessions_without_frustration():
+    assert reports.ux_score(200, 50) == 75
+    assert reports.ux_score(0, 0) is None
+
+
+def test_signals_per_day_fills_days_without_data_with_zeros(works):
+    add_department_days(works, [1], sessions=4, rage_click=2)
+    days = reports.signals_per_day(DepartmentDailyStats.objects.all(), DateRange(ago(2), ago(0)))
+    assert [day["total_rage_click"] for day in days] == [0, 2, 0]
+    assert [day["total_signals"] for day in days] == [0, 2, 0]
+
+
+def test_reports_appear_in_the_city_ux_menu_of_a_lead(lead_client):
+    html = lead_client.get(reverse("wagtailadmin_home")).content.decode()
+    for name in REPORTS:
+        assert report_url(name) in html
