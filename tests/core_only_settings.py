@@ -1,0 +1,7 @@
+"""`cityux` installed alone into a Wagtail site: no feature apps, no reference site."""
+
+from cityux.settings.test import *  # noqa: F403
+
+FEATURE_APPS = {"cityux_analytics", "cityux_personalize", "cityux_social", "cityux.site"}
+INSTALLED_APPS = [app for app in INSTALLED_APPS if app not in FEATURE_APPS]  # noqa: F405
+ROOT_URLCONF = "tests.core_only_urls"
