@@ -7,6 +7,10 @@ HOST_PORT ?= 127.0.0.1:8000
 
 .PHONY: demo test lint install install-dev chromium screenshots clean
 
+# Browser-test tools from npm (axe-core, terser), pinned in package-lock.json.
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
@@ -37,12 +41,12 @@ lint: install-dev
 	$(BIN)/ruff format --check .
 
 # The whole suite on SQLite, then again on PostgreSQL when DATABASE_URL is set.
-test: install-dev chromium lint
+test: install-dev chromium node_modules/.package-lock.json lint
 	env -u DATABASE_URL $(BIN)/pytest
 	@if [ -n "$$DATABASE_URL" ]; then echo "== again on $$DATABASE_URL =="; $(BIN)/pytest; fi
 
-screenshots: install-dev chromium
+screenshots: install-dev chromium node_modules/.package-lock.json
 	CITYUX_SCREENSHOT_DIR=docs/screenshots $(BIN)/pytest tests/e2e -k screenshot
 
 clean:
-	rm -rf $(VENV) db.sqlite3 static media
+	rm -rf $(VENV) node_modules db.sqlite3 static media
