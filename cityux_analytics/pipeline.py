@@ -247,10 +247,12 @@ def process_closed_sessions(now=None, batch_size=500):
     return days
 
 
-def purge_expired(now=None):
-    """Delete sessions (with their events, views and signals) past the retention period."""
+def purge_expired(now=None, days=None):
+    """Delete sessions (with their events, views and signals) older than `days` (default:
+    the RETENTION_DAYS setting); rollups stay."""
     now = now or timezone.now()
-    cutoff = now - datetime.timedelta(days=analytics_setting("RETENTION_DAYS"))
+    days = days or analytics_setting("RETENTION_DAYS")
+    cutoff = now - datetime.timedelta(days=days)
     old_events = RawEvent.objects.filter(ts__lt=int(cutoff.timestamp() * 1000)).delete()[0]
     old_sessions = TrackedSession.objects.filter(last_event_at__lt=cutoff).delete()[0]
     return old_events + old_sessions

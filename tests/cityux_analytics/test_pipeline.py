@@ -125,3 +125,17 @@ def test_retention_purges_raw_data_but_keeps_rollups(licence_page, settings):
     pipeline.purge_expired(now=LATER + datetime.timedelta(days=31))
     assert not RawEvent.objects.exists() and not TrackedSession.objects.exists()
     assert PageDailyStats.objects.get(date=DAY).rage_click == 1
+
+
+def test_purge_command_refuses_a_nonsense_period_and_reports_what_it_deleted(licence_page):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    with pytest.raises(CommandError, match="--days must be 1 or more"):
+        call_command("cityux_purge", "--days", "0")
+    ingest_batch(_frustrated_visit())
+    out = StringIO()
+    call_command("cityux_purge", "--days", "1", stdout=out)  # T0 lies months in the past
+    assert "older than 1 days; rollups kept" in out.getvalue()
+    assert not RawEvent.objects.exists()
