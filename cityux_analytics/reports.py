@@ -17,9 +17,7 @@ from django.db.models import (
     IntegerField,
     Max,
     Min,
-    OuterRef,
     Q,
-    Subquery,
     Sum,
     Value,
     When,
@@ -30,7 +28,8 @@ from django.utils.dateparse import parse_date
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from cityux.access import scope_to_user
+from cityux.access import scope_to_user, sees_every_department
+from cityux.models import Department
 
 from .models import DepartmentDailyStats, SignalKind
 
@@ -168,9 +167,15 @@ def daily_rows(model, user, departments=None, date_range=None):
     rows = scope_to_user(model.objects.all(), user)
     if departments is not None:
         rows = rows.filter(department__in=departments)
-    if date_range is not None:
-        rows = rows.filter(date__range=date_range.bounds)
-    return rows
+    if date_range is None:
+        return rows
+    days = Q(date__range=date_range.bounds)
+    if departments is None and sees_every_department(user):
+        # Every department, and pages of none: spelled out so that the (department, date)
+        # index serves the query instead of a scan of every day ever recorded.
+        every = Department.objects.values("pk")
+        return rows.filter((days & Q(department__in=every)) | (days & Q(department__isnull=True)))
+    return rows.filter(days)
 
 
 def _count_sums():
@@ -219,29 +224,42 @@ def elements_by_frustration(rows, keys=ELEMENT_KEYS):
 def javascript_errors(rows):
     """Error clicks of ElementDailyStats rows, per error signature: most clicks first.
 
-    Each row has the clicks and sessions that hit the error, the pages it happened on, when
-    it was first and last seen, and the element clicked most often before it.
+    Each row has the clicks and sessions that hit the error, the pages it happened on, and
+    when it was first and last seen; `with_most_clicked` adds the element clicked before it.
     """
-    errors = rows.filter(kind=SignalKind.ERROR_CLICK)
-    most_clicked = (
-        errors.filter(detail=OuterRef("detail"))
-        .values("selector")
-        .annotate(clicks=Sum("signals"))
-        .order_by("-clicks", "selector")
-        .values("selector")[:1]
-    )
     return (
-        errors.values("detail")
+        rows.filter(kind=SignalKind.ERROR_CLICK)
+        .values("detail")
         .annotate(
             total_signals=Sum("signals"),
             total_sessions=Sum("sessions"),
             page_count=Count("url", distinct=True),
             first_seen=Min("date"),
             last_seen=Max("date"),
-            top_selector=Subquery(most_clicked),
         )
         .order_by("-total_signals", "-total_sessions", "detail")
     )
+
+
+def with_most_clicked(errors, rows):
+    """`errors` rows (dicts of `javascript_errors`) with `top_selector`: the element clicked
+    most often before each error, among `rows`. One query for all of them.
+
+    (A correlated subquery would be repeated for every daily row it groups.)
+    """
+    errors = list(errors)
+    clicks = (
+        rows.filter(kind=SignalKind.ERROR_CLICK, detail__in=[error["detail"] for error in errors])
+        .values("detail", "selector")
+        .annotate(clicks=Sum("signals"))
+        .order_by("detail", "-clicks", "selector")
+    )
+    top = {}
+    for row in clicks:
+        top.setdefault(row["detail"], row["selector"])
+    for error in errors:
+        error["top_selector"] = top.get(error["detail"], "")
+    return errors
 
 
 def signals_per_day(rows, date_range):
@@ -289,26 +307,12 @@ class Summary:
     last_week: Totals
     week_before: Totals
 
-    def change(self, column):
-        return change_percent(self.last_week[column], self.week_before[column])
-
-    @property
-    def signals_change(self):
-        return change_percent(self.last_week.signals, self.week_before.signals)
-
-    @property
-    def ux_score_change(self):
-        """Week-over-week change of the UX score, in points (not percent)."""
-        if self.last_week.ux_score is None or self.week_before.ux_score is None:
-            return None
-        return self.last_week.ux_score - self.week_before.ux_score
-
     def kinds(self):
-        """Per signal kind: (kind, label, help text, count in the range, week-over-week %)."""
+        """A KindSummary for every signal kind, in SignalKind's order."""
         return [
             KindSummary(
                 kind=kind,
-                label=SignalKind(kind).label,
+                label=kind_label(kind),
                 help_text=KIND_HELP[kind],
                 count=self.period[kind],
                 last_week=self.last_week[kind],

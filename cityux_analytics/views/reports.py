@@ -8,6 +8,7 @@ summed, so `filter_queryset` leaves the summed queryset alone.
 import django_filters
 import swapper
 from django import forms
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.db.models import F
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -46,10 +47,10 @@ def percent_display(value):
 class DateRangeFilterSet(WagtailFilterSet):
     # Read by `AnalyticsReportView.date_range`; declared here for the filter form.
     date_from = django_filters.DateFilter(
-        field_name="date", lookup_expr="gte", label=_("From"), widget=AdminDateInput
+        field_name="date", lookup_expr="gte", label=_("From date"), widget=AdminDateInput
     )
     date_to = django_filters.DateFilter(
-        field_name="date", lookup_expr="lte", label=_("To"), widget=AdminDateInput
+        field_name="date", lookup_expr="lte", label=_("To date"), widget=AdminDateInput
     )
 
     class Meta:
@@ -81,10 +82,21 @@ class ElementFilterSet(DepartmentFilterSet):
 # -- the reports ------------------------------------------------------------------------------
 
 
+class PageColumn(TitleColumn):
+    """The page's title (or address, for pages gone from the site) with its address below."""
+
+    cell_template_name = "cityux_analytics/tables/page_cell.html"
+
+
 class AnalyticsReportView(ReportView):
     """Department scoping, the date range and the 403 that every analytics report shares."""
 
+    template_name = "cityux_analytics/reports/report.html"
     results_template_name = "cityux_analytics/reports/results.html"
+    table_classname = "listing cityux-report-table"
+    # What one row is, for "Page 1 of 3 … 120 pages" under the table.
+    row_name = _("page")
+    rows_name = _("pages")
     filterset_class = DepartmentFilterSet
     header_icon = "crosshairs"
     paginate_by = 50
@@ -146,6 +158,11 @@ class AnalyticsReportView(ReportView):
     def filter_queryset(self, queryset):
         return queryset
 
+    def get_paginator(self, *args, **kwargs):
+        paginator = super().get_paginator(*args, **kwargs)
+        paginator.verbose_name, paginator.verbose_name_plural = self.row_name, self.rows_name
+        return paginator
+
     def order_rows(self, rows):
         """Rows in the order the reader clicked, blanks last; else the report's own order."""
         if not self.is_explicitly_ordered or not self.ordering:
@@ -182,19 +199,27 @@ class AnalyticsReportView(ReportView):
         return context
 
 
+# The kinds the Pages report gives a column each; the others are summed in "Other signals".
+MAIN_KINDS = (SignalKind.RAGE_CLICK, SignalKind.DEAD_CLICK, SignalKind.ERROR_CLICK)
+KIND_EXPORT = [total(kind) for kind in KINDS]
+KIND_HEADINGS = {total(kind): kind_label(kind) for kind in KINDS}
+
+
 def page_report_url(row):
     if row["page"] is None:
         return None
     return reverse("cityux_analytics_reports:page", args=[row["page"]])
 
 
+def frustrated_of_sessions(row):
+    return _("%(frustrated)s of %(sessions)s") % {
+        "frustrated": intcomma(row["total_frustrated_sessions"]),
+        "sessions": intcomma(row["total_sessions"]),
+    }
+
+
 def other_signals(row):
     return sum(row[total(kind)] for kind in KINDS if kind not in MAIN_KINDS)
-
-
-MAIN_KINDS = (SignalKind.RAGE_CLICK, SignalKind.DEAD_CLICK, SignalKind.ERROR_CLICK)
-KIND_EXPORT = [total(kind) for kind in KINDS]
-KIND_HEADINGS = {total(kind): kind_label(kind) for kind in KINDS}
 
 
 class PagesReportView(AnalyticsReportView):
@@ -205,19 +230,18 @@ class PagesReportView(AnalyticsReportView):
     export_filename = "cityux-pages-by-frustration"
     default_ordering = "-total_frustrated_sessions"
     columns = [
-        TitleColumn(
+        PageColumn(
             "page",
             label=_("Page"),
             accessor=lambda row: row["page__title"] or row["url"],
             get_url=page_report_url,
+            classname="cityux-page-cell",
         ),
-        Column("url", label=_("Address")),
         Column("department__name", label=_("Department")),
-        NumberColumn("total_views", label=_("Page views"), sort_key="total_views"),
-        NumberColumn("total_sessions", label=_("Sessions"), sort_key="total_sessions"),
-        NumberColumn(
+        Column(
             "total_frustrated_sessions",
             label=_("Frustrated sessions"),
+            accessor=frustrated_of_sessions,
             sort_key="total_frustrated_sessions",
         ),
         Column(
@@ -278,6 +302,8 @@ class ElementsReportView(AnalyticsReportView):
     export_filename = "cityux-frustrating-elements"
     default_ordering = "-total_signals"
     tiebreak = ("url", "kind", "selector")
+    row_name = _("element")
+    rows_name = _("elements")
     columns = [
         Column("selector", label=_("Element (CSS selector)")),
         Column("kind", label=_("Signal"), accessor=lambda row: kind_display(row["kind"])),
@@ -333,13 +359,20 @@ class ErrorsReportView(AnalyticsReportView):
     export_filename = "cityux-javascript-errors"
     default_ordering = "-total_signals"
     tiebreak = ("detail",)
+    row_name = _("error")
+    rows_name = _("errors")
     columns = [
         Column("detail", label=_("Error (message @ script)")),
         NumberColumn("total_signals", label=_("Clicks that hit it"), sort_key="total_signals"),
         NumberColumn("total_sessions", label=_("Sessions"), sort_key="total_sessions"),
         NumberColumn("page_count", label=_("Pages"), sort_key="page_count"),
         Column("top_selector", label=_("Element clicked most often")),
-        Column("last_seen", label=_("Last seen"), sort_key="last_seen"),
+        Column(
+            "last_seen",
+            label=_("Last seen"),
+            accessor=lambda row: date_format(row["last_seen"], "j M Y"),
+            sort_key="last_seen",
+        ),
     ]
     list_export = [
         "detail",
@@ -363,6 +396,10 @@ class ErrorsReportView(AnalyticsReportView):
     def get_queryset(self):
         return self.order_rows(reports.javascript_errors(self.daily_rows(ElementDailyStats)))
 
+    def decorate_paginated_queryset(self, object_list):
+        # The table holds the same (now evaluated) rows, so it shows `top_selector` too.
+        return reports.with_most_clicked(object_list, self.daily_rows(ElementDailyStats))
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["explanation"] = _(
@@ -383,6 +420,8 @@ class PageUXReportView(AnalyticsReportView):
     index_results_url_name = "cityux_analytics_reports:page_results"
     default_ordering = "-total_signals"
     tiebreak = ("url", "kind", "selector")
+    row_name = _("element")
+    rows_name = _("elements")
     columns = [
         Column("selector", label=_("Element (CSS selector)")),
         Column("kind", label=_("Signal"), accessor=lambda row: kind_display(row["kind"])),
@@ -487,7 +526,6 @@ class PageUXReportView(AnalyticsReportView):
             page_department=self.page_department,
             summary=summary_context(reports.summarise(days, self.date_range)),
             chart=chart_context(reports.signals_per_day(days, self.date_range)),
-            kinds_explained=reports.kinds_explained(),
         )
         return context
 
@@ -495,40 +533,61 @@ class PageUXReportView(AnalyticsReportView):
 # -- the hub section --------------------------------------------------------------------------
 
 
-def describe_change(change, higher_is_better=False, unit="%"):
-    """How a week-over-week change reads: its text and whether it is good news."""
-    if change is None:
-        return {"text": _("no week before to compare with"), "tone": "none"}
+def describe_change(current, previous, higher_is_better=False, points=False):
+    """How the last 7 days compare with the 7 before: a text and whether it is good news.
+
+    `points` compares scores (a difference in points) instead of counts (a change in percent).
+    """
+    if current is None or previous is None:
+        return {"text": _("too few visits to compare weeks"), "tone": "none"}
+    if not points and previous == 0:
+        if current == 0:
+            return {"text": _("none in the last two weeks"), "tone": "none"}
+        return {"text": _("new: none the week before"), "tone": _tone(1, higher_is_better)}
+    change = current - previous if points else reports.change_percent(current, previous)
     if change == 0:
         return {"text": _("same as the week before"), "tone": "none"}
-    better = (change > 0) == higher_is_better
-    if change > 0:
-        text = _("up %(change)s%(unit)s on the week before")
+    values = {"change": abs(change)}
+    if points:
+        text = _("up %(change)s points on the week before")
+        if change < 0:
+            text = _("down %(change)s points on the week before")
     else:
-        text = _("down %(change)s%(unit)s on the week before")
+        text = _("up %(change)s%% on the week before")
+        if change < 0:
+            text = _("down %(change)s%% on the week before")
     return {
-        "text": text % {"change": abs(change), "unit": unit},
-        "tone": "better" if better else "worse",
+        "text": text % values,
+        "tone": _tone(change, higher_is_better),
         "arrow": "▲" if change > 0 else "▼",
     }
 
 
+def _tone(change, higher_is_better):
+    return "better" if (change > 0) == higher_is_better else "worse"
+
+
 def summary_context(summary):
     """The headline numbers of a Summary, each with its week-over-week change described."""
-    period = summary.period
+    period, week, before = summary.period, summary.last_week, summary.week_before
+
+    def change(column, higher_is_better=False):
+        return describe_change(week[column], before[column], higher_is_better)
+
     return {
         "sessions": period["sessions"],
-        "sessions_change": describe_change(summary.change("sessions"), higher_is_better=True),
+        "sessions_change": change("sessions", higher_is_better=True),
         "frustrated_sessions": period["frustrated_sessions"],
-        "frustrated_change": describe_change(summary.change("frustrated_sessions")),
+        "frustrated_change": change("frustrated_sessions"),
         "ux_score": period.ux_score,
         "ux_score_change": describe_change(
-            summary.ux_score_change, higher_is_better=True, unit=_(" points")
+            week.ux_score, before.ux_score, higher_is_better=True, points=True
         ),
         "signals": period.signals,
-        "signals_change": describe_change(summary.signals_change),
+        "signals_change": describe_change(week.signals, before.signals),
         "kinds": [
-            {"summary": kind, "change": describe_change(kind.change)} for kind in summary.kinds()
+            {"summary": kind, "change": describe_change(kind.last_week, kind.week_before)}
+            for kind in summary.kinds()
         ],
     }
 
@@ -537,6 +596,7 @@ def chart_context(days):
     """Data for the "Signals per day" chart (JSON for Chart.js) and its table alternative."""
     return {
         "data": {
+            "totalLabel": str(_("All signals")),
             "labels": [day["date"].isoformat() for day in days],
             "datasets": [
                 {
@@ -604,7 +664,8 @@ def frustration_section_context(request, departments):
             {**row, "kind_label": kind_display(row["kind"])}
             for row in reports.elements_by_frustration(elements)[:TOP]
         ],
-        "top_errors": list(reports.javascript_errors(elements)[:TOP]),
+        "top_errors": reports.with_most_clicked(
+            reports.javascript_errors(elements)[:TOP], elements
+        ),
         "see_all": see_all_links(departments, date_range, explicit_dates),
-        "kinds_explained": reports.kinds_explained(),
     }

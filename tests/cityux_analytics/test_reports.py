@@ -18,6 +18,7 @@ from cityux_analytics.models import (
     SignalKind,
 )
 from cityux_analytics.reports import DateRange, DateRangeError, parse_date_range
+from cityux_analytics.views.reports import summary_context
 from cityux_analytics.wagtail_hooks import PageUXReportButton
 
 pytestmark = pytest.mark.django_db
@@ -179,6 +180,18 @@ def test_analyst_can_narrow_a_report_to_one_department(client, rollups, city_wid
     client.force_login(city_wide_analyst)
     response = client.get(report_url("pages"), {"department": police.pk, "export": "csv"})
     assert [row["Address"] for row in csv_rows(response)] == ["/police/report/"]
+
+
+def test_pages_of_no_department_are_shown_to_city_wide_staff_only(
+    client, rollups, city_wide_analyst, make_lead, works
+):
+    add_page_days(None, "/search/", None, [1], sessions=3, frustrated_sessions=1)
+    client.force_login(city_wide_analyst)
+    rows = csv_rows(client.get(report_url("pages"), {"export": "csv"}))
+    assert "/search/" in {row["Address"] for row in rows}
+    client.force_login(make_lead(works, username="works-lead"))
+    rows = csv_rows(client.get(report_url("pages"), {"export": "csv"}))
+    assert "/search/" not in {row["Address"] for row in rows}
 
 
 def test_user_without_departments_gets_403(client, rollups, django_user_model):
@@ -378,18 +391,29 @@ def test_hub_section_lists_top_pages_elements_and_errors(lead_client, rollups):
     assert [row["detail"] for row in context["top_errors"]] == [WORKS_ERROR]
 
 
-def test_week_over_week_change_compares_the_last_7_days_with_the_7_before(works, django_user_model):
-    today = timezone.localdate()
+def test_week_over_week_change_compares_the_last_7_days_with_the_7_before(works):
     add_department_days(works, range(7), sessions=10, frustrated_sessions=2, rage_click=3)
     add_department_days(works, range(7, 14), sessions=10, frustrated_sessions=5, rage_click=2)
-    summary = reports.summarise(
-        DepartmentDailyStats.objects.filter(department=works), DateRange.last_days(today=today)
-    )
+    summary = reports.summarise(DepartmentDailyStats.objects.all(), DateRange.last_days())
     rage = next(kind for kind in summary.kinds() if kind.kind == SignalKind.RAGE_CLICK)
-    assert (rage.last_week, rage.week_before, rage.change) == (21, 14, 50)
-    assert summary.change("frustrated_sessions") == -60  # 14 after 35
-    assert summary.ux_score_change == 30  # 80% after 50%
+    assert (rage.count, rage.last_week, rage.week_before, rage.change) == (35, 21, 14, 50)
     assert summary.period["sessions"] == 140
+    shown = summary_context(summary)
+    assert shown["frustrated_change"]["text"] == "down 60% on the week before"  # 14 after 35
+    assert shown["frustrated_change"]["tone"] == "better"
+    assert shown["ux_score_change"]["text"] == "up 30 points on the week before"  # 80 after 50
+    assert shown["kinds"][0]["change"]["tone"] == "worse"
+
+
+def test_week_over_week_change_of_something_new_or_absent(works):
+    add_department_days(works, range(7), sessions=10, dead_click=1)
+    shown = summary_context(
+        reports.summarise(DepartmentDailyStats.objects.all(), DateRange.last_days())
+    )
+    changes = {item["summary"].kind: item["change"]["text"] for item in shown["kinds"]}
+    assert changes["dead_click"] == "new: none the week before"
+    assert changes["rage_click"] == "none in the last two weeks"
+    assert shown["ux_score_change"]["text"] == "too few visits to compare weeks"
 
 
 @pytest.mark.parametrize(

@@ -1,7 +1,8 @@
 /* CityUX analytics reports: draws the "Signals per day" charts with the vendored Chart.js.
  *
  * Each chart is a <canvas data-cityux-chart="ID"> whose data sits in <script id="ID"
- * type="application/json"> ({labels: ["2025-03-01", …], datasets: [{kind, label, data}]}).
+ * type="application/json">: {totalLabel, labels: ["2025-03-01", …], datasets: [{kind, label,
+ * data}]}.
  * The same numbers are in a table next to the chart, so nothing is lost without JavaScript.
  */
 (function () {
@@ -58,22 +59,33 @@
         animation: still ? false : { duration: 300 },
         interaction: { mode: "index", intersect: false },
         scales: {
-          x: { stacked: true, ticks: { color: text, maxRotation: 0, autoSkipPadding: 12 }, grid: { display: false } },
-          y: { stacked: true, beginAtZero: true, ticks: { color: text, precision: 0 }, grid: { color: grid } },
+          x: {
+            stacked: true,
+            ticks: { color: text, maxRotation: 0, autoSkipPadding: 12 },
+            grid: { display: false },
+          },
+          y: {
+            stacked: true,
+            beginAtZero: true,
+            ticks: { color: text, precision: 0 },
+            grid: { color: grid },
+          },
         },
         plugins: {
           legend: { position: "bottom", labels: { color: text, boxWidth: 12, boxHeight: 12 } },
-          tooltip: { footer: totalFooter },
+          tooltip: { footer: totalFooter(data.totalLabel) },
         },
       },
     });
   }
 
-  function totalFooter(items) {
-    var sum = items.reduce(function (total, item) {
-      return total + item.parsed.y;
-    }, 0);
-    return "All signals: " + sum;
+  function totalFooter(label) {
+    return function (items) {
+      var sum = items.reduce(function (total, item) {
+        return total + item.parsed.y;
+      }, 0);
+      return label + ": " + sum;
+    };
   }
 
   function drawAll() {
