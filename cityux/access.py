@@ -27,8 +27,17 @@ def departments_for_user(user):
     return Department.objects.filter(lead_group__user=user)
 
 
+def visible_department_ids(user):
+    """The ids of departments_for_user(user), computed once per user object (one request)."""
+    ids = getattr(user, "_cityux_department_ids", None)
+    if ids is None:
+        ids = frozenset(departments_for_user(user).values_list("pk", flat=True))
+        user._cityux_department_ids = ids
+    return ids
+
+
 def can_see_department(user, department):
-    return departments_for_user(user).filter(pk=department.pk).exists()
+    return department is not None and department.pk in visible_department_ids(user)
 
 
 def require_department(user, department):
@@ -49,7 +58,7 @@ class DepartmentPermissionPolicy(ModelPermissionPolicy):
 
     def user_has_permission(self, user, action):
         if action == "view":
-            return departments_for_user(user).exists()
+            return bool(visible_department_ids(user))
         return super().user_has_permission(user, action)
 
     def user_has_permission_for_instance(self, user, action, instance):

@@ -7,7 +7,7 @@ from wagtail.admin.views.generic import IndexView, InspectView
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 
-from .access import departments_for_user
+from .access import can_see_department, departments_for_user
 from .models import Department
 
 MENU_HOOK = "register_cityux_menu_item"
@@ -21,7 +21,7 @@ class DepartmentIndexView(IndexView):
 class DepartmentInspectView(InspectView):
     def get_object(self, queryset=None):
         department = super().get_object(queryset)
-        if not departments_for_user(self.request.user).filter(pk=department.pk).exists():
+        if not can_see_department(self.request.user, department):
             raise Http404
         return department
 

@@ -6,7 +6,7 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
 from . import admin_urls
-from .access import departments_for_user
+from .access import visible_department_ids
 from .viewsets import MENU_HOOK, CityUXMenu, ConsentGroupViewSet, DepartmentViewSet
 
 
@@ -32,7 +32,7 @@ def register_consent_group_viewset():
 
 class HubMenuItem(MenuItem):
     def is_shown(self, request):
-        return departments_for_user(request.user).exists()
+        return bool(visible_department_ids(request.user))
 
 
 @hooks.register(MENU_HOOK)

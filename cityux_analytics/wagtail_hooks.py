@@ -6,7 +6,7 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.menus.pages import PageMenuItem
 
-from cityux.access import departments_for_user, sees_every_department
+from cityux.access import sees_every_department, visible_department_ids
 from cityux.departments import department_id_for_path
 from cityux.hub import HubSection, register_section
 from cityux.viewsets import MENU_HOOK
@@ -32,7 +32,7 @@ def register_report_urls():
 
 class ReportMenuItem(MenuItem):
     def is_shown(self, request):
-        return departments_for_user(request.user).exists()
+        return bool(visible_department_ids(request.user))
 
 
 @hooks.register(MENU_HOOK)
@@ -75,10 +75,7 @@ def may_see_page_report(user, page):
     department_id = department_id_for_path(page.path)
     if department_id is None:
         return False
-    # The page listing asks once per page: remember the user's departments on the user object.
-    if not hasattr(user, "_cityux_department_ids"):
-        user._cityux_department_ids = set(departments_for_user(user).values_list("pk", flat=True))
-    return department_id in user._cityux_department_ids
+    return department_id in visible_department_ids(user)
 
 
 class PageUXReportButton(PageMenuItem):

@@ -22,7 +22,7 @@ from wagtail.admin.ui.tables import Column, NumberColumn, TitleColumn
 from wagtail.admin.views.reports import ReportView
 from wagtail.admin.widgets import AdminDateInput
 
-from cityux.access import departments_for_user, sees_every_department
+from cityux.access import can_see_department, departments_for_user, sees_every_department
 from cityux.departments import department_for_page
 
 from .. import reports
@@ -456,10 +456,7 @@ class PageUXReportView(AnalyticsReportView):
                     "analysts only."
                 )
             )
-        if (
-            department is not None
-            and not departments_for_user(user).filter(pk=department.pk).exists()
-        ):
+        if department is not None and not can_see_department(user, department):
             return self.forbidden(
                 _(
                     "This page belongs to %(department)s. Its UX report is shown to the leads "
