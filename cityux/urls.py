@@ -16,6 +16,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("cityux/", include("cityux.urls_public")),
     path("cityux/", include("cityux_analytics.urls")),
+    path("cityux/surveys/", include("cityux_analytics.surveys.urls")),
     path("cookie-consent/", include("cookie_consent.urls")),
 ]
 

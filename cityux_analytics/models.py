@@ -226,3 +226,6 @@ class SpooledBatch(models.Model):
 
     def __str__(self):
         return f"spooled batch {self.pk}"
+
+
+from .surveys.models import *  # noqa: E402,F403

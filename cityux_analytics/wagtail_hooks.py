@@ -12,7 +12,10 @@ from cityux.hub import HubSection, register_section
 from cityux.viewsets import MENU_HOOK
 
 from . import admin_urls
+from .surveys import hooks as survey_hooks
 from .views.reports import frustration_section_context
+
+survey_hooks.register()
 
 register_section(
     HubSection(

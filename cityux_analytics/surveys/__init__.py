@@ -1,0 +1,1 @@
+"""Micro-surveys: targeted, triggered by frustration, accessible, reported per department."""

@@ -1,0 +1,236 @@
+"""Resident-facing survey endpoints: the surveys a page offers, "shown", and the answers.
+
+No analytics consent is needed: a resident answers knowingly. Consent only decides whether an
+answer is linked to the visit's tracked session.
+
+Answers, by question type: rating 1-5 (a JSON number), thumbs "up" / "down", yes_no "yes" /
+"no", choice one of the listed choices (the text), text a string of at most max_length
+characters. An empty string or null is no answer. Every error is JSON: {"error", "fields"},
+where fields maps question ids to what is wrong with their answer.
+"""
+
+import json
+import logging
+import re
+from urllib.parse import urlsplit
+
+from django.http import HttpResponse, JsonResponse
+from django.utils import timezone
+from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_POST
+
+from cityux.consent import ANALYTICS, has_consent
+
+from ..models import TrackedSession
+from ..pages import resolve_path
+from ..ratelimit import over_limit
+from ..schema import SESSION_ID
+from ..views.collect import origin_allowed
+from .answers import InvalidAnswers, clean_answers
+from .conf import survey_setting
+from .models import Survey, SurveyResponse
+from .sentiment import sentiment
+from .serving import count_daily, surveys_for_path
+from .targeting import is_active
+
+logger = logging.getLogger(__name__)
+
+MAX_BODY_BYTES = 8 * 1024
+MAX_PATH_LENGTH = 2048
+MAX_ID = 2**63 - 1
+# Control characters and lone surrogates: not part of any real URL path.
+_UNSAFE_PATH = re.compile(r"[\x00-\x1f\x7f\ud800-\udfff]")
+
+
+class BadRequest(ValueError):
+    """The request cannot be used; the message goes back to the widget."""
+
+
+def _error(status, message, fields=None):
+    return JsonResponse({"error": message, "fields": fields or {}}, status=status)
+
+
+def clean_path(value):
+    """The path part of a URL path sent by the widget, or None if it is not one."""
+    if (
+        not isinstance(value, str)
+        or not value.startswith("/")
+        or value.startswith("//")
+        or len(value) > MAX_PATH_LENGTH
+        or _UNSAFE_PATH.search(value)
+    ):
+        return None
+    return urlsplit(value).path or "/"
+
+
+@require_GET
+def active_surveys(request):
+    """`GET active/?path=/x/y/`: the live surveys targeting that page, and its "Report a
+    problem" survey (the page's department's, or the city-wide fallback)."""
+    path = clean_path(request.GET.get("path"))
+    if path is None:
+        return _error(400, _("path must be a URL path starting with /"))
+    surveys, report_problem = surveys_for_path(path, timezone.now())
+    response = JsonResponse(
+        {
+            "surveys": [survey.as_widget_data() for survey in surveys],
+            "report_problem": report_problem.as_widget_data() if report_problem else None,
+        }
+    )
+    patch_cache_control(response, private=True, max_age=60)
+    return response
+
+
+@csrf_exempt  # the widget posts from the site's own pages; the Origin check stands in
+@require_POST
+def survey_shown(request, survey_id):
+    """`POST <id>/shown/` {"revision", "path"}: count one showing of the survey on that page."""
+    refusal = _refusal(request, survey_id, ip_limit="shown_ip")
+    if refusal:
+        return refusal
+    try:
+        data = _read_json(request)
+        survey = _active_survey(survey_id)
+        path = _path_of(data)
+        _revision_of(data)
+    except BadRequest as error:
+        return _error(400, str(error))
+    if survey is None:
+        return _error(404, _("This survey is not open."))
+    count_daily(survey, path, resolve_path(path)[1], "shown")
+    return HttpResponse(status=204)
+
+
+@csrf_exempt  # the widget posts from the site's own pages; the Origin check stands in
+@require_POST
+def survey_responses(request, survey_id):
+    """`POST <id>/responses/` {"revision", "path", "answers", "sid"?, "hp", "elapsed_ms"}:
+    check and store one resident's answers; 201 {"ok", "thank_you"}."""
+    refusal = _refusal(request, survey_id, ip_limit="ip")
+    if refusal:
+        return refusal
+    try:
+        data = _read_json(request)
+        survey = _active_survey(survey_id)
+        if survey is None:
+            return _error(404, _("This survey is not open."))
+        path = _path_of(data)
+        revision = _revision_of(data)
+        caught = _caught_by_bot_trap(data)
+        answers = data.get("answers")
+        if not isinstance(answers, dict):
+            raise BadRequest(_("answers must be an object of question id: answer"))
+    except BadRequest as error:
+        return _error(400, str(error))
+    accepted = JsonResponse({"ok": True, "thank_you": survey.get_thank_you_message()}, status=201)
+    if caught:
+        logger.info("Survey %s: dropped a response caught by the bot trap.", survey.pk)
+        return accepted
+    try:
+        clean = clean_answers(survey.questions, answers)
+    except InvalidAnswers as error:
+        return _error(400, str(error), error.fields)
+    _store(
+        survey,
+        path,
+        clean,
+        _stored_revision_id(survey, revision),
+        _consented_session_id(request, data.get("sid")),
+    )
+    return accepted
+
+
+def _store(survey, path, clean, revision_id, session_id):
+    page_id, department_id = resolve_path(path)
+    SurveyResponse.objects.create(
+        survey=survey,
+        revision_id=revision_id,
+        page_id=page_id,
+        url=path,
+        department_id=department_id,
+        session_id=session_id,
+        answers=clean.answers,
+        comment=clean.comment,
+        # VADER knows English only: no score beats a wrong one.
+        sentiment=sentiment(clean.comment) if survey.language.startswith("en") else None,
+        rating=clean.rating,
+        created_at=timezone.now(),
+    )
+    count_daily(survey, path, department_id, "answered")
+
+
+def _refusal(request, survey_id, ip_limit):
+    if not origin_allowed(request):
+        return _error(403, _("This endpoint only accepts answers from this site's pages."))
+    limits = survey_setting("RATE_LIMITS")
+    # The address is only counted in memory for a minute, never stored.
+    if over_limit(f"survey-{ip_limit}", request.META.get("REMOTE_ADDR", ""), limits[ip_limit]):
+        return _error(429, _("Too many requests; please try again in a minute."))
+    if ip_limit == "ip" and over_limit("survey", survey_id, limits["survey"]):
+        return _error(429, _("Too many answers to this survey; please try again in a minute."))
+    return None
+
+
+def _read_json(request):
+    try:
+        declared = int(request.headers.get("Content-Length") or 0)
+    except ValueError:
+        declared = 0
+    body = b"" if declared > MAX_BODY_BYTES else request.read(MAX_BODY_BYTES + 1)
+    if declared > MAX_BODY_BYTES or len(body) > MAX_BODY_BYTES:
+        raise BadRequest(_("The request is larger than %(max)d bytes.") % {"max": MAX_BODY_BYTES})
+    try:
+        data = json.loads(body)
+    except (ValueError, RecursionError) as error:
+        raise BadRequest(_("The request is not valid JSON.")) from error
+    if not isinstance(data, dict):
+        raise BadRequest(_("The request must be a JSON object."))
+    return data
+
+
+def _active_survey(survey_id):
+    if survey_id > MAX_ID:
+        return None
+    survey = Survey.objects.filter(pk=survey_id, live=True).first()
+    return survey if survey is not None and is_active(survey, timezone.now()) else None
+
+
+def _path_of(data):
+    path = clean_path(data.get("path"))
+    if path is None:
+        raise BadRequest(_("path must be a URL path starting with /"))
+    return path
+
+
+def _revision_of(data):
+    revision = data.get("revision")
+    if revision is not None and (isinstance(revision, bool) or not isinstance(revision, int)):
+        raise BadRequest(_("revision must be a whole number"))
+    return revision
+
+
+def _caught_by_bot_trap(data):
+    """People leave the hidden field empty and take a moment to answer; scripts do not."""
+    elapsed = data.get("elapsed_ms", 0)
+    if isinstance(elapsed, bool) or not isinstance(elapsed, int):
+        raise BadRequest(_("elapsed_ms must be a whole number"))
+    return data.get("hp") not in ("", None) or elapsed < survey_setting("MIN_ELAPSED_MS")
+
+
+def _stored_revision_id(survey, revision):
+    """The version the resident saw if it is one of this survey's, else the live one."""
+    if revision is None or revision == survey.live_revision_id or not 0 < revision <= MAX_ID:
+        return survey.live_revision_id
+    if survey.revisions.filter(pk=revision).exists():
+        return revision
+    return survey.live_revision_id
+
+
+def _consented_session_id(request, sid):
+    if not isinstance(sid, str) or not SESSION_ID.fullmatch(sid):
+        return None
+    if not has_consent(request, ANALYTICS):
+        return None
+    return TrackedSession.objects.filter(sid=sid).values_list("pk", flat=True).first()
