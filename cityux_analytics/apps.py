@@ -1,5 +1,33 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
+
+# Wagtail's default editor groups manage surveys; department leads may view them.
+SURVEY_PERMISSIONS = {
+    "Editors": ["add", "change", "delete", "publish", "lock", "unlock", "view"],
+    "Moderators": ["add", "change", "delete", "publish", "lock", "unlock", "view"],
+}
+
+
+def grant_survey_permissions(sender, **kwargs):
+    """Give existing editor groups and every department's lead group their survey rights."""
+    from django.contrib.auth.models import Group, Permission
+
+    from cityux.models import Department
+
+    def permissions(actions):
+        return Permission.objects.filter(
+            content_type__app_label="cityux_analytics",
+            codename__in=[f"{action}_survey" for action in actions],
+        )
+
+    for name, actions in SURVEY_PERMISSIONS.items():
+        group = Group.objects.filter(name=name).first()
+        if group is not None:
+            group.permissions.add(*permissions(actions))
+    view = list(permissions(["view"]))
+    for department in Department.objects.exclude(lead_group=None).select_related("lead_group"):
+        department.lead_group.permissions.add(*view)
 
 
 class CityUXAnalyticsConfig(AppConfig):
@@ -7,3 +35,6 @@ class CityUXAnalyticsConfig(AppConfig):
     label = "cityux_analytics"
     verbose_name = _("CityUX frustration analytics")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        post_migrate.connect(grant_survey_permissions, sender=self)

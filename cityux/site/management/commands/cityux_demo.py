@@ -77,8 +77,10 @@ class Command(BaseCommand):
         visits = 0
         if apps.is_installed("cityux_analytics") and not options["no_traffic"]:
             from cityux_analytics.demo import generate_demo_traffic
+            from cityux_analytics.surveys.demo import ensure_demo_surveys
 
             visits = generate_demo_traffic()
+            ensure_demo_surveys()
         if options["verbosity"]:
             self.report(lead_departments)
             if visits:
