@@ -46,7 +46,7 @@ test: install-dev chromium node_modules/.package-lock.json lint
 	@if [ -n "$$DATABASE_URL" ]; then echo "== again on $$DATABASE_URL =="; $(BIN)/pytest; fi
 
 screenshots: install-dev chromium node_modules/.package-lock.json
-	CITYUX_SCREENSHOT_DIR=docs/screenshots $(BIN)/pytest tests/e2e -k screenshot
+	CITYUX_SCREENSHOT_DIR=docs/screenshots $(BIN)/pytest tests/e2e
 
 clean:
 	rm -rf $(VENV) node_modules db.sqlite3 static media

@@ -33,7 +33,7 @@ def _focus_is_in_dialog(page):
 
 
 def test_frustration_survey_appears_after_rage_clicks_and_is_answered_by_keyboard(
-    city_site, frustration_survey, page
+    city_site, frustration_survey, page, screenshot
 ):
     page.goto(city_site.url + POTHOLE)
     with page.expect_navigation():
@@ -47,6 +47,7 @@ def test_frustration_survey_appears_after_rage_clicks_and_is_answered_by_keyboar
         page.wait_for_timeout(120)
     dialog.wait_for()
     assert "Having trouble" in dialog.inner_text()
+    screenshot(page, "site-frustration-survey")
 
     for _ in range(120):  # keyboard only from here on
         page.keyboard.press("Tab")
