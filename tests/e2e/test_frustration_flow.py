@@ -66,6 +66,22 @@ def test_rage_dead_and_error_clicks_reach_the_departments_rollups(city_site, pag
     department = DepartmentDailyStats.objects.get(department__slug="public-works")
     assert department.rage_click >= 1 and department.error_click >= 1
 
+    # The Public Works lead sees the three on the department's dashboard and reports.
+    page.goto(city_site.url + "/admin/login/")
+    page.get_by_label("Username").fill("lead")
+    page.get_by_label("Password").fill("cityux-lead")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign in").click()
+    page.goto(city_site.url + "/admin/cityux/departments/public-works/")
+    dashboard = page.locator("main").inner_text()
+    assert "Report a pothole" in dashboard
+    page.goto(city_site.url + "/admin/cityux/analytics/elements/")
+    elements = page.locator("main").inner_text()
+    for selector in ("#send-report", "#track-request"):
+        assert selector in elements
+    page.goto(city_site.url + "/admin/cityux/analytics/errors/")
+    assert "Cannot read properties of undefined" in page.locator("main").inner_text()
+
 
 def test_after_decline_the_page_never_calls_the_collect_endpoint(city_site, page):
     page.goto(city_site.url + POTHOLE)
