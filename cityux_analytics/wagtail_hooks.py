@@ -13,9 +13,11 @@ from cityux.viewsets import MENU_HOOK
 
 from . import admin_urls
 from .surveys import hooks as survey_hooks
+from .surveys import report_hooks
 from .views.reports import frustration_section_context
 
 survey_hooks.register()
+report_hooks.register()
 
 register_section(
     HubSection(
