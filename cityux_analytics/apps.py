@@ -37,4 +37,20 @@ class CityUXAnalyticsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        import swapper
+        from django.db.models.signals import post_delete, post_save
+        from wagtail.signals import page_published, page_unpublished, post_page_move
+
+        from cityux.models import DepartmentRootPage
+
+        from .pages import forget_paths
+
         post_migrate.connect(grant_survey_permissions, sender=self)
+        for signal in (page_published, page_unpublished, post_page_move):
+            signal.connect(forget_paths, dispatch_uid=f"cityux-analytics-paths-{signal!r}")
+        page_model = swapper.load_model("wagtailcore", "Page")
+        post_delete.connect(forget_paths, sender=page_model, dispatch_uid="cityux-paths-del")
+        for signal in (post_save, post_delete):
+            signal.connect(
+                forget_paths, sender=DepartmentRootPage, dispatch_uid=f"cityux-paths-{signal!r}"
+            )

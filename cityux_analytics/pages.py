@@ -1,6 +1,11 @@
-"""Which Wagtail page and department a tracked URL path belongs to (cached per path)."""
+"""Which Wagtail page and department a tracked URL path belongs to (cached per path).
+
+The cache is dropped whenever pages are published, unpublished, moved or deleted, or page
+ownership changes (see apps.py), so a stale page id never reaches the database.
+"""
 
 import hashlib
+import uuid
 
 import swapper
 from django.core.cache import cache
@@ -9,11 +14,22 @@ from wagtail.models import Site
 from cityux.departments import department_id_for_path
 
 _CACHE_SECONDS = 10 * 60
+_GENERATION_KEY = "cityux:analytics:path-generation"
+
+
+def _generation():
+    return cache.get_or_set(_GENERATION_KEY, lambda: uuid.uuid4().hex, None)
+
+
+def forget_paths(**kwargs):
+    """Start a new cache generation: every cached path is looked up again."""
+    cache.set(_GENERATION_KEY, uuid.uuid4().hex, None)
 
 
 def resolve_path(path):
     """(page id, department id) for a URL path on the default site; (None, None) if no page."""
-    key = "cityux:analytics:path:" + hashlib.sha1(path.encode()).hexdigest()
+    digest = hashlib.sha1(path.encode()).hexdigest()
+    key = f"cityux:analytics:path:{_generation()}:{digest}"
     found = cache.get(key)
     if found is None:
         found = _lookup(path)

@@ -6,6 +6,7 @@ import pytest
 from cookie_consent.cache import delete_cache as forget_consent_groups
 from django.apps import apps as django_apps
 from django.contrib.auth.models import Group
+from django.core.cache import cache
 
 from cityux.consent import forget_group_versions
 from cityux.departments import forget_owned_paths
@@ -23,6 +24,7 @@ def seed_city():
     that migration data is still there.
     """
     _seed_migration.seed(django_apps, None)
+    cache.clear()  # nothing cached may point at rows of a flushed database
     forget_consent_groups()
     forget_group_versions()
     forget_owned_paths()

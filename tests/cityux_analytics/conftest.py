@@ -1,4 +1,5 @@
 import contextlib
+import os
 
 import pytest
 from celery import current_app
@@ -19,6 +20,9 @@ def celery_broker(url, queue=None):
     saved = {
         key: app.conf[key] for key in ("broker_url", "task_always_eager", "task_default_queue")
     }
+    # Celery lets the CELERY_BROKER_URL environment variable win over its configuration.
+    saved_env = os.environ.get("CELERY_BROKER_URL")
+    os.environ["CELERY_BROKER_URL"] = url
     app.conf.update(broker_url=url, task_always_eager=False)
     if queue:
         app.conf.task_default_queue = queue
@@ -29,6 +33,10 @@ def celery_broker(url, queue=None):
     finally:
         if app._pool is not None:
             app._pool.force_close_all()
+        if saved_env is None:
+            os.environ.pop("CELERY_BROKER_URL", None)
+        else:
+            os.environ["CELERY_BROKER_URL"] = saved_env
         app.conf.update(saved)
         app._pool = None
         app.amqp._producer_pool = None

@@ -139,3 +139,11 @@ def test_purge_command_refuses_a_nonsense_period_and_reports_what_it_deleted(lic
     call_command("cityux_purge", "--days", "1", stdout=out)  # T0 lies months in the past
     assert "older than 1 days; rollups kept" in out.getvalue()
     assert not RawEvent.objects.exists()
+
+
+def test_a_moved_page_is_resolved_afresh_not_from_a_stale_cache(licence_page):
+    from cityux_analytics.pages import resolve_path
+
+    assert resolve_path("/business/apply/")[0] == licence_page.pk
+    licence_page.delete()
+    assert resolve_path("/business/apply/") == (None, None)
