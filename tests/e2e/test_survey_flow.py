@@ -73,3 +73,14 @@ def test_frustration_survey_appears_after_rage_clicks_and_is_answered_by_keyboar
     assert "555-123-4567" not in response.comment and "ann@example.com" not in response.comment
     assert "Submit does nothing" in response.comment
     assert response.session_id is None  # no analytics consent: not linked to a visit
+
+    # The answer shows in Public Works' survey report, for its lead.
+    page.goto(city_site.url + "/admin/login/")
+    page.get_by_label("Username").fill("lead")
+    page.get_by_label("Password").fill("cityux-lead")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign in").click()
+    page.goto(f"{city_site.url}/admin/cityux/surveys/{frustration_survey.pk}/")
+    report = page.locator("main").inner_text()
+    assert "Submit does nothing" in report
+    assert "555-123-4567" not in report
