@@ -100,7 +100,10 @@ def test_lead_sees_frustration_downloads_csv_and_cannot_open_police_page(
     )
     assert datasets == len(SignalKind.values)
     assert page.get_by_role("link", name="Report a pothole").first.is_visible()
-    assert "police" not in page.get_by_role("region", name="Frustration", exact=True).inner_text().lower()
+    assert (
+        "police"
+        not in page.get_by_role("region", name="Frustration", exact=True).inner_text().lower()
+    )
     page.get_by_text("Show these numbers as a table").click()
     assert page.locator(".cityux-chart table tbody tr").count() == 28
     page.get_by_text("Show these numbers as a table").click()
