@@ -17,6 +17,7 @@ urlpatterns = [
     path("cityux/", include("cityux.urls_public")),
     path("cityux/", include("cityux_analytics.urls")),
     path("cityux/surveys/", include("cityux_analytics.surveys.urls")),
+    path("cityux/replay/", include("cityux_analytics.replay.urls")),
     path("cookie-consent/", include("cookie_consent.urls")),
 ]
 

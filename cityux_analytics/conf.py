@@ -91,6 +91,13 @@ ANALYTICS_DEFAULTS = {
     "SESSION_IDLE_MINUTES": 30,
     # Raw events, sessions, page views and signals older than this are purged; rollups stay.
     "RETENTION_DAYS": 30,
+    # Session replay: "buffer" keeps the last minute in the browser and uploads it only once the
+    # session shows frustration; "sample" records REPLAY_SAMPLE_PERCENT % of sessions from the
+    # start; "off" never loads the recorder.
+    "REPLAY_MODE": "buffer",
+    "REPLAY_SAMPLE_PERCENT": 0,
+    # Compressed replay bytes kept per session; chunks beyond it are dropped.
+    "REPLAY_MAX_BYTES_PER_SESSION": 5_000_000,
 }
 
 

@@ -54,9 +54,9 @@ class ReceivedBatch(models.Model):
         return f"{self.session_id}#{self.seq}"
 
 
-class PageView(models.Model):
-    session = models.ForeignKey(TrackedSession, on_delete=models.CASCADE, related_name="views")
-    view_id = models.PositiveIntegerField()
+class OnPage(models.Model):
+    """Where something happened: the URL path, its Wagtail page and that page's department."""
+
     url = models.CharField(max_length=2048)
     page = models.ForeignKey(
         PAGE_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -64,6 +64,14 @@ class PageView(models.Model):
     department = models.ForeignKey(
         "cityux.Department", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+
+    class Meta:
+        abstract = True
+
+
+class PageView(OnPage):
+    session = models.ForeignKey(TrackedSession, on_delete=models.CASCADE, related_name="views")
+    view_id = models.PositiveIntegerField()
     started_at = models.DateTimeField(db_index=True)
 
     class Meta:
@@ -105,16 +113,9 @@ class RawEvent(models.Model):
         return f"{self.type}@{self.ts}"
 
 
-class FrustrationSignal(models.Model):
+class FrustrationSignal(OnPage):
     session = models.ForeignKey(TrackedSession, on_delete=models.CASCADE, related_name="signals")
     view_id = models.PositiveIntegerField()
-    url = models.CharField(max_length=2048)
-    page = models.ForeignKey(
-        PAGE_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    department = models.ForeignKey(
-        "cityux.Department", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
     kind = models.CharField(max_length=20, choices=SignalKind.choices)
     selector = models.CharField(max_length=512, blank=True)
     count = models.PositiveIntegerField(default=1)
@@ -161,15 +162,8 @@ class SignalCounts(models.Model):
         return round(100 * (self.sessions - self.frustrated_sessions) / self.sessions)
 
 
-class PageDailyStats(SignalCounts):
+class PageDailyStats(OnPage, SignalCounts):
     date = models.DateField()
-    url = models.CharField(max_length=2048)
-    page = models.ForeignKey(
-        PAGE_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    department = models.ForeignKey(
-        "cityux.Department", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["url", "date"], name="cityux_page_day")]
@@ -228,4 +222,5 @@ class SpooledBatch(models.Model):
         return f"spooled batch {self.pk}"
 
 
+from .replay.models import *  # noqa: E402,F403
 from .surveys.models import *  # noqa: E402,F403

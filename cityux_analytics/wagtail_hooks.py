@@ -12,12 +12,14 @@ from cityux.hub import HubSection, register_section
 from cityux.viewsets import MENU_HOOK
 
 from . import admin_urls
+from .replay import hooks as replay_hooks
 from .surveys import hooks as survey_hooks
 from .surveys import report_hooks
 from .views.reports import frustration_section_context
 
 survey_hooks.register()
 report_hooks.register()
+replay_hooks.register()
 
 register_section(
     HubSection(

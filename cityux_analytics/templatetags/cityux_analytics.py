@@ -2,12 +2,33 @@
 
 from django import template
 from django.templatetags.static import static
-from django.urls import reverse
-from django.utils.html import format_html
+from django.urls import NoReverseMatch, reverse
+from django.utils.html import format_html, format_html_join
 
 from cityux.consent import ANALYTICS, has_consent
 
+from ..conf import analytics_setting
+
 register = template.Library()
+
+
+def replay_attributes():
+    """The tracker tag's data-replay* attributes, or none when replay is off or not mounted."""
+    mode = analytics_setting("REPLAY_MODE")
+    if mode not in ("buffer", "sample"):
+        return []
+    try:
+        upload_url = reverse("cityux_replay:upload")
+    except NoReverseMatch:
+        return []
+    attributes = [
+        ("data-replay", upload_url),
+        ("data-replay-script", static("cityux_analytics/replay.js")),
+        ("data-replay-mode", mode),
+    ]
+    if mode == "sample":
+        attributes.append(("data-replay-sample", analytics_setting("REPLAY_SAMPLE_PERCENT")))
+    return attributes
 
 
 @register.simple_tag(takes_context=True)
@@ -16,8 +37,9 @@ def analytics_tracker(context):
     if request is None or not has_consent(request, ANALYTICS):
         return ""
     return format_html(
-        '<script src="{}" data-collect="{}" data-status="{}" defer></script>',
+        '<script src="{}" data-collect="{}" data-status="{}"{} defer></script>',
         static("cityux_analytics/tracker.min.js"),
         reverse("cityux_analytics:collect"),
         reverse("cityux:consent_status"),
+        format_html_join("", ' {}="{}"', replay_attributes()),
     )

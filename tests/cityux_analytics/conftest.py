@@ -3,6 +3,7 @@ import os
 
 import pytest
 from celery import current_app
+from kombu import pools
 
 from cityux.consent import ANALYTICS
 
@@ -26,20 +27,23 @@ def celery_broker(url, queue=None):
     app.conf.update(broker_url=url, task_always_eager=False)
     if queue:
         app.conf.task_default_queue = queue
-    app._pool = None
-    app.amqp._producer_pool = None
+    _forget_connections(app)
     try:
         yield app
     finally:
-        if app._pool is not None:
-            app._pool.force_close_all()
         if saved_env is None:
             os.environ.pop("CELERY_BROKER_URL", None)
         else:
             os.environ["CELERY_BROKER_URL"] = saved_env
         app.conf.update(saved)
-        app._pool = None
-        app.amqp._producer_pool = None
+        _forget_connections(app)
+
+
+def _forget_connections(app):
+    """Drop every pooled broker connection, so the next call connects to the new broker."""
+    pools.reset()  # kombu's global pools, which even eager calls acquire a producer from
+    app._pool = None
+    app.amqp._producer_pool = None
 
 
 @pytest.fixture(autouse=True)

@@ -436,6 +436,8 @@
     watchHistory();
     setInterval(flush, FLUSH_EVERY_MS);
     startView(scrubUrl(doc.referrer, true));
+    // Session replay lives in its own script (replay.js), fetched only when the site enables it.
+    if (config.replay) doc.head.append(Object.assign(doc.createElement("script"), { src: config.replayScript }));
   };
 
   // Optionally ask the server once more, cheaply, whether consent still stands.

@@ -1,0 +1,156 @@
+"""`POST /cityux/replay/` stores a replay chunk; the admin player and its events, per department.
+
+The upload writes to the database on the request thread (one small insert): unlike tracker
+batches, chunks are rare (only frustrated or sampled sessions) and need no ingest step.
+"""
+
+import json
+
+from django.db import IntegrityError, transaction
+from django.db.models import Sum
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_POST
+
+from cityux.access import can_see_department, sees_every_department
+from cityux.consent import ANALYTICS, has_consent
+
+from ..conf import analytics_setting
+from ..models import PageView, TrackedSession
+from ..ratelimit import over_limit
+from ..schema import SchemaError
+from ..views.collect import origin_allowed
+from ..views.reports import FORBIDDEN_TEMPLATE
+from .models import ReplayChunk
+from .schema import MAX_UPLOAD_BYTES, parse_upload
+
+
+def _refuse(status, message):
+    return JsonResponse({"error": message}, status=status)
+
+
+def _dropped():
+    return HttpResponse(status=204)
+
+
+@csrf_exempt  # sendBeacon cannot carry a CSRF token; the Origin check stands in for it
+@require_POST
+def upload_replay(request):
+    if not origin_allowed(request):
+        return _refuse(403, "This endpoint only accepts replays from this site's pages.")
+    if not has_consent(request, ANALYTICS):
+        return _dropped()  # unread: no consent, or GPC / DNT
+    try:
+        length = int(request.headers.get("Content-Length") or 0)
+    except ValueError:
+        length = 0
+    if length > MAX_UPLOAD_BYTES:
+        return _refuse(400, f"upload is larger than {MAX_UPLOAD_BYTES} bytes")
+    try:
+        upload = parse_upload(request.read(MAX_UPLOAD_BYTES + 1))
+    except SchemaError as error:
+        return _refuse(400, str(error))
+    limits = analytics_setting("RATE_LIMITS")
+    if over_limit("replay-session", upload["sid"], limits["session"]) or over_limit(
+        "replay-ip", request.META.get("REMOTE_ADDR", ""), limits["ip"]
+    ):
+        return _refuse(429, "Too many replay uploads; try again later.")
+    store_chunk(upload)
+    return _dropped()
+
+
+def store_chunk(upload):
+    """Store the upload's events compressed, once per (session, seq), within the byte cap."""
+    data = ReplayChunk.compress(upload["events"])
+    now = timezone.now()
+    session, _ = TrackedSession.objects.get_or_create(
+        sid=upload["sid"], defaults={"started_at": now, "last_event_at": now}
+    )
+    stored = ReplayChunk.objects.filter(session=session).aggregate(total=Sum("size"))["total"]
+    if (stored or 0) + len(data) > analytics_setting("REPLAY_MAX_BYTES_PER_SESSION"):
+        return False
+    try:
+        with transaction.atomic():
+            ReplayChunk.objects.create(
+                session=session, seq=upload["seq"], data=data, size=len(data)
+            )
+    except IntegrityError:
+        return False  # a retried upload: already stored
+    return True
+
+
+# -- the admin player -----------------------------------------------------------------------
+
+
+def may_see_session(user, session):
+    """Department leads see their departments' sessions; sessions of no department are city-wide."""
+    if session.department_id is None:
+        return sees_every_department(user)
+    return can_see_department(user, session.department)
+
+
+def _forbidden(request):
+    reason = _("This replay belongs to a department you do not lead.")
+    return TemplateResponse(request, FORBIDDEN_TEMPLATE, {"reason": reason}, status=403)
+
+
+def session_events(session):
+    """Every stored rrweb event of `session`, in time order."""
+    events = []
+    for chunk in session.replay_chunks.order_by("seq"):
+        events.extend(chunk.events)
+    events.sort(key=lambda event: event["timestamp"])
+    return events
+
+
+def signal_markers(session, events):
+    """The session's frustration signals with their offset (ms) into the replay."""
+    start = events[0]["timestamp"] if events else None
+    markers = []
+    for signal in session.signals.order_by("occurred_at"):
+        offset = None
+        if start is not None:
+            offset = max(0, round(signal.occurred_at.timestamp() * 1000 - start))
+        markers.append({"signal": signal, "offset": offset})
+    return markers
+
+
+@require_GET
+def replay_player(request, session_id):
+    session = get_object_or_404(TrackedSession.objects.select_related("department"), pk=session_id)
+    if not may_see_session(request.user, session):
+        return _forbidden(request)
+    events = session_events(session)
+    markers = signal_markers(session, events)
+    duration = events[-1]["timestamp"] - events[0]["timestamp"] if events else 0
+    context = {
+        "session": session,
+        "page_views": PageView.objects.filter(session=session).order_by("view_id"),
+        "markers": markers,
+        "duration": duration,
+        "has_replay": bool(events),
+        "events_url": reverse("cityux_replays:events", args=[session.pk]),
+        "marker_data": [
+            {"offset": each["offset"], "label": str(each["signal"].get_kind_display())}
+            for each in markers
+            if each["offset"] is not None
+        ],
+        "header_title": _("Session replay"),
+    }
+    return TemplateResponse(request, "cityux_analytics/replay/player.html", context)
+
+
+@require_GET
+def replay_events(request, session_id):
+    session = get_object_or_404(TrackedSession.objects.select_related("department"), pk=session_id)
+    if not may_see_session(request.user, session):
+        return _refuse(403, "This replay belongs to a department you do not lead.")
+    body = json.dumps(session_events(session), separators=(",", ":"))
+    response = HttpResponse(body, content_type="application/json")
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -1,0 +1,43 @@
+"""The reference project's URLs with the replay upload endpoint and the admin player.
+
+Used with `override_settings(ROOT_URLCONF=...)` so the replay tests pass whether or not the
+project mounts the replay URLs itself yet.
+"""
+
+from django.urls import NoReverseMatch, include, path, reverse
+from wagtail.admin.auth import require_admin_access
+from wagtail.utils.urlpatterns import decorate_urlpatterns
+
+from cityux import urls as project_urls
+from cityux_analytics.replay.hooks import ADMIN_NAMESPACE
+from cityux_analytics.replay.urls import admin_urlpatterns
+
+
+def _missing(url_name, args, patterns):
+    try:
+        reverse(url_name, urlconf=project_urls, args=args)
+    except NoReverseMatch:
+        return patterns
+    return []
+
+
+urlpatterns = [
+    *_missing(
+        "cityux_replay:upload",
+        None,
+        [path("cityux/replay/", include("cityux_analytics.replay.urls"))],
+    ),
+    *_missing(
+        f"{ADMIN_NAMESPACE}:player",
+        [1],
+        [
+            path(
+                "admin/cityux/replays/",
+                include(
+                    (decorate_urlpatterns(admin_urlpatterns, require_admin_access), ADMIN_NAMESPACE)
+                ),
+            )
+        ],
+    ),
+    *project_urls.urlpatterns,
+]

@@ -1,0 +1,196 @@
+"""Session replay on the reference site: buffered in the browser, uploaded on frustration, masked,
+and played in the admin without running anything the recorded page contained."""
+
+import datetime
+import json
+import zlib
+
+import pytest
+from django.apps import apps
+from django.db import models
+from django.utils import timezone
+
+from cityux.models import Department
+from cityux_analytics import pipeline
+from cityux_analytics.models import ReplayChunk, TrackedSession
+from cityux_analytics.replay.views import store_chunk
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.urls("tests.cityux_analytics.replay_urls"),
+]
+POTHOLE = "/public-works/report-a-pothole/"
+TYPED_SECRET = "Zebracorn4711"
+MASKED_SECRET = "Quokkafish0815"
+EMAIL = "resident.hidden@example.org"
+
+# What a resident's page may hold: a form field, a marked element, an e-mail address in text,
+# an inline script, and a button that is clicked in anger.
+RESIDENT_PAGE = """() => {
+    const main = document.querySelector('main');
+    const field = document.createElement('input');
+    field.id = 'your-name';
+    field.placeholder = 'Your name, e.g. Jane Roe';
+    const marked = document.createElement('div');
+    marked.id = 'case-notes';
+    marked.dataset.cityuxMask = '';
+    marked.contentEditable = 'true';
+    marked.textContent = 'Notes: ';
+    const contact = document.createElement('p');
+    contact.textContent = 'Write to EMAIL';
+    const button = document.createElement('button');
+    button.id = 'send-report';
+    button.textContent = 'Send report';
+    const script = document.createElement('script');
+    script.textContent = "window.parent.__cityuxScriptRan = true;"
+        + "document.title = 'script ran'; navigator.sendBeacon('/cityux-script-ran/');";
+    main.prepend(field, marked, contact, button, script);
+}""".replace("EMAIL", EMAIL)
+
+
+def _accept(page, url):
+    page.goto(url)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Accept all").click()
+    page.wait_for_function("() => window.rrwebRecord !== undefined && window.cityuxReplay === true")
+    page.wait_for_timeout(300)  # the recorder's first full snapshot
+
+
+def _replay_requests(page):
+    seen = []
+    page.on("request", lambda r: seen.append(r) if "/cityux/replay/" in r.url else None)
+    return seen
+
+
+def _login(page, base_url, username, password):
+    page.goto(base_url + "/admin/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign in").click()
+
+
+def _open_player(page, base_url, session):
+    page.goto(f"{base_url}/admin/cityux/replays/{session.pk}/")
+    page.wait_for_selector("[data-cityux-replay][data-replay-ready=true]")
+    frame_element = page.wait_for_selector("[data-replay-target] iframe")
+    return frame_element, frame_element.content_frame()
+
+
+def _stored_text():
+    """Every stored replay event (decompressed) and every text column of every table."""
+    texts = [
+        zlib.decompress(bytes(data)).decode()
+        for data in ReplayChunk.objects.values_list("data", flat=True)
+    ]
+    for model in apps.get_models():
+        columns = [
+            field.name
+            for field in model._meta.concrete_fields
+            if isinstance(field, (models.CharField, models.TextField))
+        ]
+        for row in model.objects.values_list(*columns) if columns else []:
+            texts.extend(str(value) for value in row)
+    return "\n".join(texts)
+
+
+def test_rage_clicks_upload_a_masked_replay_that_plays_for_the_departments_lead(city_site, page):
+    _accept(page, city_site.url + POTHOLE)
+    page.evaluate(RESIDENT_PAGE)
+    page.click("#your-name")
+    page.keyboard.type(TYPED_SECRET, delay=10)
+    page.click("#case-notes")
+    page.keyboard.press("End")
+    page.keyboard.type(MASKED_SECRET, delay=10)
+    page.wait_for_timeout(300)
+    with page.expect_response(lambda r: "/cityux/replay/" in r.url and r.status == 204):
+        for _ in range(4):
+            page.click("#send-report", delay=20)
+            page.wait_for_timeout(150)
+    page.wait_for_timeout(5500)  # a live upload after the buffer
+    with page.expect_response(lambda r: "/cityux/collect/" in r.url and r.status == 204):
+        page.goto(city_site.url + "/")  # leaving flushes the tracker's batch
+    page.wait_for_timeout(500)
+
+    session = TrackedSession.objects.get(replay_chunks__isnull=False, replay_chunks__seq=0)
+    pipeline.process_closed_sessions(now=timezone.now() + datetime.timedelta(minutes=31))
+    session.refresh_from_db()
+    assert session.department == Department.objects.get(slug="public-works")
+    assert session.signals.filter(kind="rage_click").exists()
+
+    stored = _stored_text()
+    for secret in (TYPED_SECRET, MASKED_SECRET, EMAIL, "Jane Roe"):
+        assert secret not in stored, f"{secret!r} was stored"
+    events = [event for chunk in session.replay_chunks.all() for event in chunk.events]
+    assert any(event["type"] == 2 for event in events), "no full snapshot in the replay"
+    assert "Send report" in json.dumps(events)  # page text that is not private is kept
+
+    _login(page, city_site.url, "lead", "cityux-lead")
+    requests = []
+    page.on("request", lambda r: requests.append(r.url))
+    frame_element, frame = _open_player(page, city_site.url, session)
+    assert "allow-scripts" not in (frame_element.get_attribute("sandbox") or "")
+    frame.wait_for_selector("main", state="attached")  # the recorded page, rebuilt
+    page.locator("[data-replay-jump]").first.click()  # to the rage clicks
+    frame.wait_for_selector("#send-report", state="attached")
+    assert frame.locator("#send-report").text_content() == "Send report"
+    page.wait_for_timeout(500)
+    assert page.evaluate("() => window.__cityuxScriptRan") is None
+    assert not any("cityux-script-ran" in url for url in requests)
+
+
+def test_a_visit_without_frustration_uploads_nothing(city_site, page):
+    _accept(page, city_site.url + POTHOLE)
+    sent = _replay_requests(page)
+    page.click("main h1")
+    page.wait_for_timeout(1100)
+    page.click("main h1")
+    page.wait_for_timeout(5500)
+    with page.expect_response(lambda r: "/cityux/collect/" in r.url and r.status == 204):
+        page.goto(city_site.url + "/")
+    page.wait_for_timeout(500)
+    assert sent == []
+    assert not ReplayChunk.objects.exists()
+
+
+def _forged_events(start):
+    """A recording a hostile page could send: a live script and an inline event handler."""
+    hostile = "window.parent.__cityuxScriptRan = true; fetch('/cityux-script-ran/');"
+    body = [
+        {"type": 2, "tagName": "h1", "attributes": {}, "id": 6,
+         "childNodes": [{"type": 3, "textContent": "Recorded page", "id": 7}]},
+        {"type": 2, "tagName": "script", "attributes": {}, "id": 8,
+         "childNodes": [{"type": 3, "textContent": hostile, "id": 9}]},
+        {"type": 2, "tagName": "img", "id": 10, "childNodes": [],
+         "attributes": {"src": "/missing.png", "onerror": hostile}},
+    ]  # fmt: skip
+    html = {"type": 2, "tagName": "html", "attributes": {}, "id": 3, "childNodes": [
+        {"type": 2, "tagName": "head", "attributes": {}, "childNodes": [], "id": 4},
+        {"type": 2, "tagName": "body", "attributes": {}, "childNodes": body, "id": 5},
+    ]}  # fmt: skip
+    document = {"type": 0, "id": 1, "childNodes": [
+        {"type": 1, "name": "html", "publicId": "", "systemId": "", "id": 2}, html,
+    ]}  # fmt: skip
+    meta = {"href": "http://city.example/", "width": 800, "height": 600}
+    snapshot = {"node": document, "initialOffset": {"left": 0, "top": 0}}
+    move = {"source": 1, "positions": [{"x": 5, "y": 5, "id": 5, "timeOffset": 0}]}
+    return [
+        {"type": 4, "data": meta, "timestamp": start},
+        {"type": 2, "data": snapshot, "timestamp": start + 1},
+        {"type": 3, "data": move, "timestamp": start + 2000},
+    ]
+
+
+def test_a_recorded_script_never_runs_in_the_admin_player(city_site, page):
+    start = int(timezone.now().timestamp() * 1000)
+    store_chunk({"v": 1, "sid": "forged-session-0000", "seq": 0, "events": _forged_events(start)})
+    session = TrackedSession.objects.get(sid="forged-session-0000")
+    _login(page, city_site.url, "admin", "cityux-admin")
+    requests = []
+    page.on("request", lambda r: requests.append(r.url))
+    frame_element, frame = _open_player(page, city_site.url, session)
+    assert "allow-scripts" not in (frame_element.get_attribute("sandbox") or "")
+    frame.wait_for_selector("text=Recorded page")
+    page.wait_for_timeout(1000)
+    assert page.evaluate("() => window.__cityuxScriptRan") is None
+    assert not any("cityux-script-ran" in url for url in requests)
