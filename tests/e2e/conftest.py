@@ -5,6 +5,7 @@ Every app's browser tests use the `page` fixture (a fresh browser context per te
 """
 
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -73,12 +74,17 @@ def page(new_context):
 
 
 @pytest.fixture
-def city_site(transactional_db, live_server):
+def city_site(transactional_db, live_server, browser):
     """The reference city site, seeded the way `cityux_demo` seeds it, served by live_server."""
     seed_city()
     call_command("cityux_demo", "--no-traffic", verbosity=0)
     seed_city()  # the demo changed pages and groups: drop the cached maps again
-    return live_server
+    yield live_server
+    # Close the pages and let the server finish what they sent on the way out (beacons),
+    # before the database is flushed under it.
+    for context in browser.contexts:
+        context.close()
+    time.sleep(1)
 
 
 @pytest.fixture
