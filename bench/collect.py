@@ -70,6 +70,7 @@ def main():
     parser.add_argument("--port", type=int, default=8765)
     # gunicorn's advice for sync workers: 2 × cores + 1.
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
+    parser.add_argument("--threads", type=int, default=1, help="gunicorn threads per worker")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("Install wrk first: apt-get install wrk")
@@ -96,7 +97,7 @@ def main():
         f'wrk.headers["Cookie"] = "cookie_consent={cookie}"\n'
     )
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "cityux.wsgi:application", "-w", str(args.workers),
+        [sys.executable, "-m", "gunicorn", "cityux.wsgi:application", "-w", str(args.workers), "--threads", str(args.threads),
          "-b", f"127.0.0.1:{args.port}", "--log-level", "warning"],
         cwd=ROOT, env=env,
     )  # fmt: skip
@@ -122,7 +123,10 @@ def main():
             client.delete(key)
         shutil.rmtree(workdir, ignore_errors=True)
 
-    print(f"gunicorn, {args.workers} sync workers; wrk, {args.connections} connections")
+    print(
+        f"gunicorn, {args.workers} workers x {args.threads} threads; "
+        f"wrk, {args.connections} connections"
+    )
     print(f"bare Django view (204):   {bare:10.0f} requests/s")
     print(f"collect endpoint (204):   {collect:10.0f} requests/s  (validate, consent, enqueue)")
     print(f"ratio collect / bare:     {collect / bare:10.2f}   (budget ≥ 0.80)")
