@@ -6,9 +6,10 @@ Both reports share the analytics reports' department scoping, date range and 403
 
 import django_filters
 from django import forms
+from django.db.models import Exists, OuterRef
 from django.shortcuts import get_object_or_404
 from django.template.defaultfilters import floatformat
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.formats import date_format
 from django.utils.functional import cached_property
 from django.utils.http import urlencode
@@ -19,6 +20,7 @@ from wagtail.admin.views.reports import ReportView
 
 from cityux.access import can_see_department
 
+from ..replay.models import ReplayChunk
 from ..reports import DateRange
 from ..views.reports import AnalyticsReportView, DateRangeFilterSet, DepartmentFilterSet
 from . import reports
@@ -66,10 +68,22 @@ def low_ratings_display(survey):
 
 
 def session_reference(response):
-    """The visit an answer came from, for a later replay link; "" without consent to link it."""
+    """The visit an answer came from; "" when the resident gave no consent to link it."""
     if response.session_id is None:
         return ""
+    if getattr(response, "has_replay", False):
+        return _("Session #%(id)s (watch the replay)") % {"id": response.session_id}
     return _("Session #%(id)s") % {"id": response.session_id}
+
+
+def replay_url(response):
+    """The admin replay player for the answer's visit, when that visit was recorded."""
+    if response.session_id is None or not getattr(response, "has_replay", False):
+        return None
+    try:
+        return reverse("cityux_replays:player", args=[response.session_id])
+    except NoReverseMatch:  # replay's admin views are not mounted
+        return None
 
 
 def survey_report_url(survey, query=None):
@@ -268,7 +282,7 @@ class SurveyReportView(AnalyticsReportView):
             accessor=lambda response: sentiment_display(response.sentiment),
             sort_key="sentiment",
         ),
-        Column("session", label=_("Visit"), accessor=session_reference),
+        TitleColumn("session", label=_("Visit"), accessor=session_reference, get_url=replay_url),
     ]
     list_export = [
         "created_at",
@@ -349,7 +363,13 @@ class SurveyReportView(AnalyticsReportView):
         return reports.responses_in(self.date_range, [self.survey])
 
     def get_queryset(self):
-        comments = self.responses().exclude(comment="").select_related("page")
+        recorded = ReplayChunk.objects.filter(session_id=OuterRef("session_id"))
+        comments = (
+            self.responses()
+            .exclude(comment="")
+            .select_related("page")
+            .annotate(has_replay=Exists(recorded))
+        )
         if self.ratings:
             comments = comments.filter(rating__in=self.ratings)
         comments = self.search_queryset(comments).order_by("-created_at", "-pk")

@@ -266,12 +266,20 @@ def test_comments_show_their_tone_in_words(lead_client, pothole_survey):
     assert "negative (-0.60)" in html and "positive (+0.40)" in html
 
 
-def test_comments_show_the_session_without_linking_it(lead_client, pothole_survey):
+def test_comments_show_the_session_and_link_its_replay_only_when_recorded(
+    lead_client, pothole_survey
+):
+    from cityux_analytics.replay.models import ReplayChunk
+
     session = TrackedSession.objects.create(sid=new_sid(), started_at=ago(1), last_event_at=ago(1))
     respond(pothole_survey, 1, "Gave up on the form", -0.5, session=session)
     html = lead_client.get(survey_url(pothole_survey)).content.decode()
     assert f"Session #{session.pk}" in html
-    assert "replay" not in html.lower()
+    assert f"/admin/cityux/replays/{session.pk}/" not in html
+
+    ReplayChunk.objects.create(session=session, seq=0, data=b"x", size=1)
+    html = lead_client.get(survey_url(pothole_survey)).content.decode()
+    assert f'href="/admin/cityux/replays/{session.pk}/"' in html
 
 
 def test_comment_without_a_rating_shows_a_blank_rating(lead_client, works):
