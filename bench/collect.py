@@ -97,7 +97,8 @@ def main():
         f'wrk.headers["Cookie"] = "cookie_consent={cookie}"\n'
     )
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "cityux.wsgi:application", "-w", str(args.workers), "--threads", str(args.threads),
+        [sys.executable, "-m", "gunicorn", "cityux.wsgi:application",
+         "-w", str(args.workers), "--threads", str(args.threads),
          "-b", f"127.0.0.1:{args.port}", "--log-level", "warning"],
         cwd=ROOT, env=env,
     )  # fmt: skip
