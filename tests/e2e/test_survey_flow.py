@@ -47,6 +47,7 @@ def test_frustration_survey_appears_after_rage_clicks_and_is_answered_by_keyboar
         page.wait_for_timeout(120)
     dialog.wait_for()
     assert "Having trouble" in dialog.inner_text()
+    page.wait_for_timeout(500)  # let the entrance animation finish
     screenshot(page, "site-frustration-survey")
 
     for _ in range(120):  # keyboard only from here on
