@@ -330,3 +330,17 @@ def test_a_503_answer_is_retried_with_the_same_seq(collector, page):
     assert (first["status"], retry["status"]) == (503, 204)
     assert retry["body"] == first["body"]
     assert parse_batch(retry["body"]).seq == 0
+
+
+def test_a_tab_opened_from_a_tracked_tab_starts_its_own_session(collector, page):
+    open_harness(collector, page)
+    # window.open copies sessionStorage, like the browser's "Duplicate tab".
+    with page.context.expect_page() as opened:
+        page.evaluate("window.open(location.href)")
+    other = opened.value
+    wait_for_view(other, 1)
+    other.goto(f"{collector.url}/blank.html")
+    batches = leave(collector, page, pages=2)
+    assert len({batch.session_id for batch in batches}) == 2
+    assert sorted(batch.seq for batch in batches) == [0, 0]
+    other.close()

@@ -53,6 +53,7 @@
   let retryTimer = 0;
   let retries = 0;
   let hidden = false;
+  let sentAny = false;
   let errorsThisView = 0;
 
   // ---- privacy: what a URL or a message may carry ----
@@ -109,6 +110,25 @@
     saveSession();
   };
 
+  // A duplicated tab, or one opened by window.open, gets a copy of sessionStorage: two live tabs
+  // would share the session id and batch numbers, and the server would drop one tab's batches as
+  // duplicates. A page asks other live tabs whether its id is taken; if one answers before this page
+  // has sent a batch, this page starts a session of its own.
+  const claimSession = () => {
+    if (!window.BroadcastChannel) return;
+    const channel = new BroadcastChannel("cityux.session");
+    channel.onmessage = ({ data }) => {
+      if (data.ask == session.id) channel.postMessage({ taken: session.id });
+      else if (data.taken == session.id && !sentAny) {
+        // The view already queued keeps its number in the new session.
+        newSession();
+        session.view = viewId;
+        saveSession();
+      }
+    };
+    channel.postMessage({ ask: session.id });
+  };
+
   // ---- batching and delivery ----
 
   const event = (type, fields) => Object.assign({ t: type, ts: Date.now(), vid: viewId }, fields);
@@ -122,6 +142,7 @@
   /** Seal the queue into a numbered batch; a retried batch keeps its number. */
   const sealBatch = () => {
     if (!queue.length) return;
+    sentAny = true;
     pending.push(JSON.stringify({ v: 1, sid: session.id, seq: session.seq++, events: queue }));
     queue = [];
     queueChars = 0;
@@ -377,6 +398,7 @@
 
   const start = () => {
     loadSession();
+    claimSession();
     const sample = parseFloat(config.sample);
     // The session id is random, so its first bytes decide sampling once for the whole session.
     if (sample < 1 && parseInt(session.id.slice(0, 4), 16) / 65536 >= sample) return;
