@@ -7,3 +7,6 @@ class CityUXSocialConfig(AppConfig):
     label = "cityux_social"
     verbose_name = _("CityUX social inbox")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import checks  # noqa: F401

@@ -1,0 +1,59 @@
+"""System checks of the social inbox's settings, in words a city's IT team can act on."""
+
+from django.conf import settings
+from django.core.checks import Error, register
+from django.utils.module_loading import import_string
+
+from .conf import DEFAULTS, social_setting
+
+
+@register()
+def check_social_settings(app_configs, **kwargs):
+    configured = getattr(settings, "CITYUX_SOCIAL", {})
+    if not isinstance(configured, dict):
+        return [
+            Error(
+                "CITYUX_SOCIAL must be a dict.",
+                hint="For example CITYUX_SOCIAL = {'CLASSIFIER_MIN_DECISIONS': 50}.",
+                id="cityux_social.E001",
+            )
+        ]
+    problems = []
+    unknown = sorted(set(configured) - set(DEFAULTS))
+    if unknown:
+        problems.append(
+            Error(
+                f"CITYUX_SOCIAL has unknown settings: {', '.join(unknown)}.",
+                hint=f"Known settings: {', '.join(sorted(DEFAULTS))}.",
+                id="cityux_social.E001",
+            )
+        )
+    for kind, path in social_setting("CONNECTORS").items():
+        try:
+            import_string(path)
+        except ImportError as error:
+            problems.append(
+                Error(
+                    f"The connector for “{kind}” sources cannot be imported: {error}.",
+                    hint="Fix its dotted path in CITYUX_SOCIAL['CONNECTORS'].",
+                    id="cityux_social.E002",
+                )
+            )
+    confidence = social_setting("REVIEW_CONFIDENCE")
+    if not isinstance(confidence, int | float) or not 0 <= confidence <= 1:
+        problems.append(
+            Error(
+                "CITYUX_SOCIAL['REVIEW_CONFIDENCE'] must be a number between 0 and 1.",
+                id="cityux_social.E003",
+            )
+        )
+    for name in ("FETCH_MAX_POSTS", "CLASSIFIER_MIN_DECISIONS", "RETRAIN_AFTER_DECISIONS"):
+        value = social_setting(name)
+        if not isinstance(value, int) or value < 1:
+            problems.append(
+                Error(
+                    f"CITYUX_SOCIAL['{name}'] must be a whole number of at least 1.",
+                    id="cityux_social.E003",
+                )
+            )
+    return problems

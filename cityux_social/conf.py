@@ -1,0 +1,45 @@
+"""Settings of the social inbox, read from Django settings when needed (never at import).
+
+Everything lives in one dict setting, `CITYUX_SOCIAL`; a missing key takes its default here.
+"""
+
+from django.conf import settings
+
+DEFAULTS = {
+    # Which connector class serves each source kind (dotted paths); a city can swap one.
+    "CONNECTORS": {
+        "file": "cityux_social.sources.file.FileConnector",
+        "mastodon": "cityux_social.sources.mastodon.MastodonConnector",
+        "bluesky": "cityux_social.sources.bluesky.BlueskyConnector",
+        "x": "cityux_social.sources.x.XConnector",
+    },
+    # A fetch reads at most this many posts and for at most this many seconds, then returns.
+    "FETCH_MAX_POSTS": 200,
+    "FETCH_MAX_SECONDS": 20.0,
+    # Timeout of one HTTP request or websocket read, in seconds.
+    "HTTP_TIMEOUT": 10.0,
+    # Retries of a failing source inside one fetch_sources run, with exponential backoff.
+    "FETCH_RETRIES": 2,
+    "FETCH_BACKOFF_SECONDS": 1.0,
+    # The model proposes only once it has learnt from this many staff decisions.
+    "CLASSIFIER_MIN_DECISIONS": 40,
+    # retrain_classifier trains a new model once this many decisions are newer than the last one.
+    "RETRAIN_AFTER_DECISIONS": 25,
+    # Proposals below this confidence go to "needs review".
+    "REVIEW_CONFIDENCE": 0.6,
+    # Share of the decisions held out to measure precision and recall.
+    "HOLDOUT_FRACTION": 0.25,
+    # The city's Open311 GeoReport v2 server: base URL (ending in /), the environment variable
+    # that holds the API key, the jurisdiction id (if the server wants one) and a timeout.
+    "OPEN311": {
+        "ENDPOINT": "",
+        "API_KEY_ENV": "CITYUX_OPEN311_API_KEY",
+        "JURISDICTION_ID": "",
+        "TIMEOUT": 10.0,
+    },
+}
+
+
+def social_setting(name):
+    """The value of `CITYUX_SOCIAL[name]` from Django settings, or its documented default."""
+    return getattr(settings, "CITYUX_SOCIAL", {}).get(name, DEFAULTS[name])

@@ -1,0 +1,303 @@
+"""Every admin integration of the social inbox: request types, sources, classifier models.
+
+Request types use wagtail-modeladmin and are department-scoped: a department lead lists, creates
+and edits only their department's request types (another's edit URL answers 403); users who see
+every department need the model permissions to change them. Sources and classifier models are
+city-wide configuration, for users with the model permissions.
+"""
+
+from django import forms
+from django.template import engines
+from django.template.response import TemplateResponse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
+from wagtail_modeladmin.helpers import PermissionHelper
+from wagtail_modeladmin.options import ModelAdmin
+from wagtail_modeladmin.views import DeleteView, EditView, InspectView
+
+from cityux.access import departments_for_user, sees_every_department, visible_department_ids
+from cityux.models import Department
+from cityux.viewsets import MENU_HOOK
+
+from .inbox import hooks as inbox_hooks
+from .models import ClassifierModel, RequestType, Source
+
+# --- who may manage request types --------------------------------------------------------------
+
+
+def led_departments(user):
+    """The departments `user` is a lead of (member of their lead group)."""
+    if not (user.is_authenticated and user.is_active):
+        return Department.objects.none()
+    return Department.objects.filter(lead_group__user=user)
+
+
+def manageable_departments(user):
+    """Departments whose request types `user` may create, edit and delete."""
+    if user.is_superuser or (
+        sees_every_department(user) and user.has_perm("cityux_social.change_requesttype")
+    ):
+        return departments_for_user(user)
+    return led_departments(user)
+
+
+class RequestTypePermissionHelper(PermissionHelper):
+    def user_can_list(self, user):
+        return bool(visible_department_ids(user))  # read-only for those who cannot manage
+
+    def user_can_create(self, user):
+        return manageable_departments(user).exists()
+
+    def user_can_edit_obj(self, user, obj):
+        return manageable_departments(user).filter(pk=obj.department_id).exists()
+
+    def user_can_delete_obj(self, user, obj):
+        return self.user_can_edit_obj(user, obj)
+
+    def user_can_inspect_obj(self, user, obj):
+        return obj.department_id in visible_department_ids(user)
+
+
+class RequestTypeForm(WagtailAdminModelForm):
+    """Offers only the departments the editing user may manage."""
+
+    def __init__(self, *args, for_user=None, **kwargs):
+        super().__init__(*args, for_user=for_user, **kwargs)
+        if for_user is not None and "department" in self.fields:
+            self.fields["department"].queryset = manageable_departments(for_user)
+
+    def clean_department(self):
+        department = self.cleaned_data["department"]
+        if (
+            self.for_user is not None
+            and not manageable_departments(self.for_user).filter(pk=department.pk).exists()
+        ):
+            raise forms.ValidationError(_("You cannot add request types to this department."))
+        return department
+
+
+_FORBIDDEN = """{% extends "wagtailadmin/generic/base.html" %}{% load i18n %}
+{% block titletag %}{% trans "Not your department" %}{% endblock %}
+{% block main_content %}
+<h1 class="w-h2">{% trans "This request type belongs to another department" %}</h1>
+<p>{% blocktrans trimmed with name=department.name %}Request types of {{ name }} are managed by
+its leads. Ask your site administrator if you need access.{% endblocktrans %}</p>
+<p><a class="button" href="{{ index_url }}">{% trans "Back to your request types" %}</a></p>
+{% endblock %}"""
+
+
+class DepartmentScopedMixin:
+    """A plain 403 page (not Wagtail's redirect) for another department's request type."""
+
+    def check_action_permitted(self, user):
+        return True  # decided in dispatch, so the answer can be a real 403
+
+    def dispatch(self, request, *args, **kwargs):
+        helper = self.permission_helper
+        allowed = (
+            helper.user_can_inspect_obj(request.user, self.instance)
+            if isinstance(self, InspectView)
+            else helper.user_can_edit_obj(request.user, self.instance)
+        )
+        if request.user.is_authenticated and not allowed:
+            return TemplateResponse(
+                request,
+                engines["django"].from_string(_FORBIDDEN),
+                {"department": self.instance.department, "index_url": self.index_url},
+                status=403,
+            )
+        return super().dispatch(request, *args, **kwargs)
+
+
+class RequestTypeEditView(DepartmentScopedMixin, EditView):
+    pass
+
+
+class RequestTypeDeleteView(DepartmentScopedMixin, DeleteView):
+    pass
+
+
+class RequestTypeInspectView(DepartmentScopedMixin, InspectView):
+    pass
+
+
+class RequestTypeAdmin(ModelAdmin):
+    model = RequestType
+    menu_label = _("Request types")
+    menu_icon = "tag"
+    menu_order = 170
+    add_to_admin_menu = False  # it goes in the "City UX" menu
+    permission_helper_class = RequestTypePermissionHelper
+    edit_view_class = RequestTypeEditView
+    delete_view_class = RequestTypeDeleteView
+    inspect_view_class = RequestTypeInspectView
+    list_display = ("name", "department", "open311_service_code", "ticket_backend", "active")
+    list_filter = ("active", "ticket_backend")
+    search_fields = ("name", "keywords", "phrases")
+    list_export = (
+        "name",
+        "department",
+        "open311_service_code",
+        "keywords",
+        "phrases",
+        "patterns",
+        "hashtags",
+        "mentions",
+        "area_name",
+        "min_lat",
+        "min_lon",
+        "max_lat",
+        "max_lon",
+        "ticket_backend",
+        "email_to",
+        "active",
+    )
+    inspect_view_enabled = True
+    edit_handler = ObjectList(
+        [
+            MultiFieldPanel(
+                [
+                    FieldPanel("name"),
+                    FieldPanel("department"),
+                    FieldPanel("active"),
+                ],
+                heading=_("Request type"),
+            ),
+            MultiFieldPanel(
+                [
+                    FieldPanel("keywords"),
+                    FieldPanel("phrases"),
+                    FieldPanel("patterns"),
+                    FieldPanel("hashtags"),
+                    FieldPanel("mentions"),
+                ],
+                heading=_("Rules: a post is suspected when a keyword, phrase, pattern or hashtag"),
+            ),
+            MultiFieldPanel(
+                [
+                    FieldPanel("area_name"),
+                    FieldRowPanel([FieldPanel("min_lat"), FieldPanel("max_lat")]),
+                    FieldRowPanel([FieldPanel("min_lon"), FieldPanel("max_lon")]),
+                ],
+                heading=_("Area (posts with coordinates outside it do not match)"),
+            ),
+            MultiFieldPanel(
+                [
+                    FieldPanel("ticket_backend"),
+                    FieldPanel("open311_service_code"),
+                    FieldPanel("email_to"),
+                ],
+                heading=_("Tickets"),
+            ),
+            MultiFieldPanel(
+                [FieldPanel("reply_logged_template"), FieldPanel("reply_fixed_template")],
+                heading=_("Replies to the resident"),
+            ),
+        ],
+        base_form_class=RequestTypeForm,
+    )
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .filter(department__in=departments_for_user(request.user))
+            .select_related("department")
+        )
+
+
+# --- sources -----------------------------------------------------------------------------------
+
+
+class SourceAdmin(ModelAdmin):
+    model = Source
+    menu_label = _("Social sources")
+    menu_icon = "globe"
+    menu_order = 175
+    add_to_admin_menu = False
+    list_display = ("name", "kind", "enabled", "last_fetched_at", "health", "last_error_at")
+    list_filter = ("kind", "enabled")
+    search_fields = ("name",)
+    list_export = (
+        "name",
+        "slug",
+        "kind",
+        "enabled",
+        "cursor",
+        "last_fetched_at",
+        "last_error",
+        "last_error_at",
+        "replies_per_hour",
+    )
+    inspect_view_enabled = True
+    inspect_view_fields = (
+        "name",
+        "kind",
+        "enabled",
+        "config",
+        "cursor",
+        "last_fetched_at",
+        "last_error",
+        "last_error_at",
+        "replies_per_hour",
+    )
+    form_fields_exclude = ("cursor", "last_fetched_at", "last_error", "last_error_at")
+
+    def health(self, source):
+        if source.last_error_at and (
+            source.last_fetched_at is None or source.last_error_at >= source.last_fetched_at
+        ):
+            return format_html('<span title="{}">⚠ {}</span>', source.last_error, _("failing"))
+        if source.last_error:
+            return format_html('<span title="{}">{}</span>', source.last_error, _("OK, warnings"))
+        return _("OK") if source.last_fetched_at else _("not fetched yet")
+
+    health.short_description = _("Health")
+
+
+# --- classifier models -------------------------------------------------------------------------
+
+
+class ReadOnlyPermissionHelper(PermissionHelper):
+    """Models are made by training, never by hand."""
+
+    def user_can_create(self, user):
+        return False
+
+    def user_can_edit_obj(self, user, obj):
+        return False
+
+
+class ClassifierModelAdmin(ModelAdmin):
+    model = ClassifierModel
+    menu_label = _("Request classifier")
+    menu_icon = "cogs"
+    menu_order = 176
+    add_to_admin_menu = False
+    permission_helper_class = ReadOnlyPermissionHelper
+    list_display = ("created", "decisions_used", "precision", "recall", "active")
+    list_filter = ("active",)
+    list_export = ("created", "decisions_used", "precision", "recall", "active")
+    inspect_view_enabled = True
+    inspect_view_fields = ("created", "decisions_used", "precision", "recall", "active")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer("estimator")
+
+
+def _register(model_admin_class):
+    model_admin = model_admin_class()
+    model_admin.register_with_wagtail()
+    hooks.register(MENU_HOOK, model_admin.get_menu_item)
+    return model_admin
+
+
+request_type_admin = _register(RequestTypeAdmin)
+source_admin = _register(SourceAdmin)
+classifier_admin = _register(ClassifierModelAdmin)
+
+# The inbox: its admin URLs, menu items and hub section.
+inbox_hooks.register()

@@ -1,0 +1,133 @@
+"""The learning classifier: training on decisions, predictions, activation and routing."""
+
+import pytest
+
+from cityux_social import classifier
+from cityux_social.classifier import (
+    NOT_A_REQUEST,
+    Prediction,
+    RequestClassifier,
+    fit_with_scores,
+    route,
+    seed_examples,
+)
+from cityux_social.models import ClassifierModel, SocialPost
+from cityux_social.rules import Match, RuleSet
+
+from .conftest import BIN_TEXTS, CHATTER_TEXTS, POTHOLE_TEXTS
+
+DECISIONS = (
+    [(t, "1") for t in POTHOLE_TEXTS]
+    + [(t, "2") for t in BIN_TEXTS]
+    + [(t, NOT_A_REQUEST) for t in CHATTER_TEXTS]
+)
+SEEDS = seed_examples([RuleSet(1, keywords=("pothole",)), RuleSet(2, keywords=("garbage", "bin"))])
+
+
+def test_classifier_learns_request_types_from_decisions():
+    model = RequestClassifier().fit(*zip(*DECISIONS, strict=True))
+    labels, confidences = model.predict(
+        ["giant pothole on Walnut Street", "garbage not picked up on Elm", "lovely concert"]
+    )
+    assert labels == ["1", "2", NOT_A_REQUEST]
+    assert all(0 < c <= 1 for c in confidences)
+
+
+def test_seed_examples_come_from_keywords_and_include_chatter():
+    labels = {label for _, label in SEEDS}
+    assert ("pothole", "1") in SEEDS
+    assert labels == {"1", "2", NOT_A_REQUEST}
+
+
+def test_held_out_precision_and_recall_are_measured():
+    model, scores = fit_with_scores(DECISIONS, SEEDS)
+    assert 0 < scores.precision <= 1
+    assert 0 < scores.recall <= 1
+    assert model.classes == ["1", "2", NOT_A_REQUEST]
+
+
+def test_too_few_decisions_give_no_scores_but_still_a_model():
+    model, scores = fit_with_scores(DECISIONS[:1] + DECISIONS[8:9], SEEDS)
+    assert scores.precision is None and scores.recall is None
+    assert model.predict(["pothole"])[0] == ["1"]
+
+
+def test_model_survives_a_round_trip_through_bytes():
+    model = RequestClassifier().fit(*zip(*DECISIONS, strict=True))
+    again = RequestClassifier.loads(model.dumps())
+    assert again.predict(["pothole on Main"]) == model.predict(["pothole on Main"])
+
+
+def test_route_keeps_a_confident_agreement_as_new():
+    fields = route([Match(1, ("'pothole' in the text",))], Prediction(1, 8, 0.9), {1: 8}, 0.6)
+    assert fields["status"] == "new"
+    assert fields["suspected"] is True
+    assert (fields["request_type_id"], fields["department_id"], fields["confidence"]) == (
+        1,
+        8,
+        0.9,
+    )
+
+
+def test_route_sends_low_confidence_to_review():
+    fields = route([Match(1, ("x",))], Prediction(1, 8, 0.4), {1: 8}, 0.6)
+    assert fields["status"] == "needs_review"
+
+
+def test_route_sends_disagreement_between_rules_and_model_to_review():
+    rules_only = route([Match(1, ("x",))], Prediction(None, None, 0.95), {1: 8}, 0.6)
+    model_only = route([], Prediction(2, 9, 0.95), {1: 8, 2: 9}, 0.6)
+    other_type = route([Match(1, ("x",))], Prediction(2, 9, 0.95), {1: 8, 2: 9}, 0.6)
+    assert rules_only["status"] == model_only["status"] == other_type["status"] == "needs_review"
+    assert model_only["request_type_id"] == 2 and model_only["department_id"] == 9
+    assert rules_only["request_type_id"] == 1
+
+
+def test_route_without_a_model_proposes_the_best_rule_match():
+    fields = route([Match(2, ("x",)), Match(1, ("y",))], None, {1: 8, 2: 9}, 0.6)
+    assert fields == {
+        "suspected": True,
+        "rule_matches": [
+            {"request_type": 2, "reasons": ["x"]},
+            {"request_type": 1, "reasons": ["y"]},
+        ],
+        "request_type_id": 2,
+        "department_id": 9,
+        "confidence": None,
+        "status": "new",
+    }
+
+
+@pytest.mark.django_db
+def test_model_stays_inactive_below_the_minimum_of_decisions(decided_posts):
+    model = classifier.train(min_decisions=25)
+    assert model.decisions_used == 24
+    assert model.active is False
+    assert classifier.predict(["pothole"]) == [None]
+
+
+@pytest.mark.django_db
+def test_trained_model_stores_held_out_scores_and_becomes_active(decided_posts, request_types):
+    first = classifier.train(min_decisions=24)
+    second = classifier.train(min_decisions=24)
+    first.refresh_from_db()
+    assert second.active and not first.active
+    assert 0 < second.precision <= 1 and 0 < second.recall <= 1
+    (prediction,) = classifier.predict(["Massive pothole on Juniper Street"])
+    assert prediction.request_type_id == request_types["pothole"].pk
+    assert prediction.department_id == request_types["pothole"].department_id
+
+
+@pytest.mark.django_db
+def test_dismissed_posts_teach_not_a_request(decided_posts, request_types):
+    classifier.train(min_decisions=24)
+    (prediction,) = classifier.predict(["What a lovely concert in the park"])
+    assert prediction.request_type_id is None
+    assert prediction.department_id is None
+
+
+@pytest.mark.django_db
+def test_undecided_posts_are_not_training_data(decided_posts, file_source):
+    SocialPost.objects.create(source=file_source, external_id="open", text="pothole", status="new")
+    assert len(classifier.decided_examples()) == 24
+    assert ClassifierModel.objects.count() == 0
