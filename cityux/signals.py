@@ -1,13 +1,20 @@
-"""Keep the cached page → department map in step with ownership and tree changes."""
+"""Keep the cached page → department map in step with ownership and tree changes; and the
+signals the feature apps meet through (they never import each other)."""
 
 import swapper
 from cookie_consent.models import Cookie, CookieGroup
 from django.db.models.signals import post_delete, post_save
+from django.dispatch import Signal
 from wagtail.signals import post_page_move
 
 from .consent import forget_group_versions
 from .departments import forget_owned_paths
 from .models import Department, DepartmentRootPage
+
+# A resident answered "yes" (or thumbs up) to a survey question. Sent by the surveys of
+# cityux_analytics, heard by cityux_personalize's goals. Keyword arguments: `request`,
+# `survey` (its id, as text), `question` (the question's id) and `page` (the Page, or None).
+survey_answered_yes = Signal()
 
 for model in (Department, DepartmentRootPage):
     post_save.connect(

@@ -5,3 +5,4 @@ from cityux.settings.test import *  # noqa: F403
 FEATURE_APPS = {"cityux_analytics", "cityux_personalize", "cityux_social", "cityux.site"}
 INSTALLED_APPS = [app for app in INSTALLED_APPS if app not in FEATURE_APPS]  # noqa: F405
 ROOT_URLCONF = "tests.core_only_urls"
+MIDDLEWARE = [m for m in MIDDLEWARE if not m.startswith("cityux_personalize.")]  # noqa: F405

@@ -16,6 +16,13 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from cityux.departments import department_for_page
+from cityux_personalize.blocks import (
+    AreaAlertBlock,
+    PersonalisedBlock,
+    QuestionnaireBlock,
+    RecommendedForYouBlock,
+)
+from cityux_personalize.preview import SegmentPreviewMixin
 
 SEARCH_RESULTS_PER_PAGE = 10
 
@@ -52,7 +59,17 @@ class HowToStepsBlock(blocks.StructBlock):
         template = "cityux_site/blocks/how_to_steps.html"
 
 
-class HomePage(Page):
+def personalised_blocks():
+    """The personalised content blocks editors may add to a page's StreamField."""
+    return [
+        ("personalised", PersonalisedBlock()),
+        ("recommended", RecommendedForYouBlock()),
+        ("area_alert", AreaAlertBlock()),
+        ("questionnaire", QuestionnaireBlock()),
+    ]
+
+
+class HomePage(SegmentPreviewMixin, Page):
     hero_heading = models.CharField(_("hero heading"), max_length=120, default="How can we help?")
     intro = models.TextField(_("intro"), blank=True)
     popular_services = StreamField(
@@ -61,10 +78,20 @@ class HomePage(Page):
         verbose_name=_("popular services"),
         help_text=_("The services residents look for most, shown as cards under the search box."),
     )
+    highlights = StreamField(
+        personalised_blocks(),
+        blank=True,
+        verbose_name=_("highlights"),
+        help_text=_(
+            "Shown under the search box: content for groups of visitors, recommendations, area "
+            "alerts and short questionnaires. Everyone else sees each block's default."
+        ),
+    )
 
     content_panels = Page.content_panels + [
         FieldPanel("hero_heading"),
         FieldPanel("intro"),
+        FieldPanel("highlights"),
         FieldPanel("popular_services"),
     ]
     search_fields = Page.search_fields + [index.SearchField("intro")]
@@ -102,7 +129,7 @@ class SectionPage(Page):
         return context
 
 
-class ServicePage(Page):
+class ServicePage(SegmentPreviewMixin, Page):
     """One thing a resident can do or find out, in plain words."""
 
     summary = models.CharField(
@@ -117,6 +144,7 @@ class ServicePage(Page):
                 blocks.RichTextBlock(features=["h2", "h3", "bold", "italic", "link", "ol", "ul"]),
             ),
             ("how_to", HowToStepsBlock()),
+            *personalised_blocks(),
         ],
         blank=True,
         verbose_name=_("body"),

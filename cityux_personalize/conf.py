@@ -1,0 +1,44 @@
+"""Settings of cityux_personalize: `CITYUX_PERSONALIZE = {...}` overrides any default below.
+
+Read when needed (never at import time), so tests can override them.
+"""
+
+from django.conf import settings
+
+DEFAULTS = {
+    # The visitor's profile is written to the database at most once per this many seconds;
+    # in between, updates accumulate in the cache (use a shared cache, e.g. Redis, in production).
+    "PROFILE_FLUSH_SECONDS": 60,
+    # A new visit starts after this many minutes without a page view.
+    "VISIT_GAP_MINUTES": 30,
+    # Bounds on what a profile remembers: the most visited pages and departments.
+    "MAX_PAGES": 50,
+    "MAX_DEPARTMENTS": 30,
+    # Lifetime of the anonymous visitor cookie.
+    "COOKIE_MAX_AGE_DAYS": 365,
+    # How often a process checks whether another process published a segment.
+    "SEGMENT_RELOAD_CHECK_SECONDS": 2,
+    # How long a "continue on another device" code works.
+    "RESUME_CODE_MINUTES": 30,
+    # Wrong codes allowed per visitor profile, and per client address, before entry is locked.
+    "RESUME_MAX_FAILURES": 5,
+    "RESUME_MAX_FAILURES_PER_ADDRESS": 20,
+    "RESUME_LOCKOUT_MINUTES": 15,
+    # Codes one profile may ask for per hour.
+    "RESUME_CODES_PER_HOUR": 10,
+    # The largest form draft kept, as JSON bytes.
+    "DRAFT_MAX_BYTES": 20_000,
+    # The holdout report shows a lift once each group has this many exposed visitors.
+    "REPORT_MIN_VISITORS": 100,
+}
+
+VISITOR_COOKIE = "cityux_vid"
+
+
+def personalize_setting(name):
+    """The value of one setting, from `CITYUX_PERSONALIZE` or the default."""
+    overrides = getattr(settings, "CITYUX_PERSONALIZE", {}) or {}
+    unknown = set(overrides) - set(DEFAULTS)
+    if unknown:
+        raise KeyError(f"Unknown CITYUX_PERSONALIZE keys: {', '.join(sorted(unknown))}")
+    return overrides.get(name, DEFAULTS[name])

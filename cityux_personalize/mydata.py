@@ -1,0 +1,378 @@
+"""My data: everything the city holds about a visitor, to see, download and delete.
+
+Apps plug their own data in without this app knowing their models::
+
+    from cityux_personalize.mydata import register_data_source
+
+    register_data_source(
+        "survey_answers",
+        label="Your survey answers",
+        description="Answers you gave in “Tell us what you think” boxes.",
+        collect=lambda subject: [...],   # a list of plain dicts (JSON-ready)
+        delete=lambda subject: count,    # removes every row, returns how many
+    )
+
+`collect` and `delete` receive a `DataSubject`: the request, the visitor ids of the profile and
+of every profile merged into it, and the signed-in user (or None).
+"""
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.cache import cache
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from .conf import VISITOR_COOKIE
+
+FORGOTTEN = "cityux_personalize:forgotten:"
+FORGOTTEN_SECONDS = 8 * 86400  # longer than anything waits in a buffer
+
+
+@dataclass(frozen=True)
+class DataSubject:
+    """Whose data: the ids of the visitor's profiles (theirs and those merged into it)."""
+
+    request: Any
+    profile_ids: tuple[int, ...] = ()
+    visitor_ids: tuple[uuid.UUID, ...] = ()
+    user: Any = None
+
+    @property
+    def is_empty(self):
+        return not self.profile_ids and self.user is None
+
+
+@dataclass(frozen=True)
+class DataSource:
+    name: str
+    label: str
+    collect: Callable[[DataSubject], list[dict]]
+    delete: Callable[[DataSubject], int]
+    description: str = ""
+    order: int = 100
+
+
+_sources: dict[str, DataSource] = {}
+
+
+def register_data_source(name, *, label, collect, delete, description="", order=100):
+    """Add (or replace, by name) a kind of data shown, downloaded and deleted on my-data."""
+    _sources[name] = DataSource(name, label, collect, delete, description, order)
+    return _sources[name]
+
+
+def data_sources():
+    return sorted(_sources.values(), key=lambda source: (source.order, source.name))
+
+
+def subject_for(request):
+    """The DataSubject of this browser: its visitor cookie's profile (followed through merges).
+
+    Read even after consent was withdrawn, so a resident can still see and delete their data.
+    """
+    from .models import VisitorProfile
+    from .profiles import flush_profile
+
+    user = (
+        request.user if getattr(request, "user", None) and request.user.is_authenticated else None
+    )
+    roots = []
+    visitor_id = _uuid(request.COOKIES.get(VISITOR_COOKIE))
+    if visitor_id is not None:
+        flush_profile(visitor_id)  # what the cache holds newer than the row
+        profile = VisitorProfile.objects.filter(visitor_id=visitor_id).first()
+        for _hop in range(5):
+            if profile is None or profile.merged_into_id is None:
+                break
+            profile = VisitorProfile.objects.filter(pk=profile.merged_into_id).first()
+        if profile is not None:
+            roots.append(profile.pk)
+    if user is not None:
+        roots += VisitorProfile.objects.filter(user=user).values_list("pk", flat=True)
+    profile_ids = _with_merged(set(roots))
+    visitor_ids = tuple(
+        VisitorProfile.objects.filter(pk__in=profile_ids).values_list("visitor_id", flat=True)
+    )
+    return DataSubject(request, tuple(sorted(profile_ids)), visitor_ids, user)
+
+
+def _with_merged(profile_ids):
+    from .models import VisitorProfile
+
+    found, frontier = set(profile_ids), set(profile_ids)
+    while frontier:
+        frontier = (
+            set(
+                VisitorProfile.objects.filter(merged_into__in=frontier).values_list("pk", flat=True)
+            )
+            - found
+        )
+        found |= frontier
+    return found
+
+
+def collect_all(subject):
+    """[(source, rows)] for every source, in display order."""
+    return [(source, source.collect(subject)) for source in data_sources()]
+
+
+def export(subject):
+    """Everything as one JSON-ready dict, keyed by source name."""
+    return {
+        "visitor_ids": [str(visitor_id) for visitor_id in subject.visitor_ids],
+        "data": {
+            source.name: {"label": str(source.label), "items": rows}
+            for source, rows in collect_all(subject)
+        },
+    }
+
+
+def delete_all(subject):
+    """Delete every row of every source; returns {source name: rows deleted}."""
+    from .profiles import forget_profile
+
+    for visitor_id in subject.visitor_ids:
+        # Buffered writes (exposures) of these visitors must not bring rows back later.
+        cache.set(f"{FORGOTTEN}{visitor_id}", 1, FORGOTTEN_SECONDS)
+    deleted = {}
+    with transaction.atomic():
+        # Other apps' sources first: theirs may point at our profile rows.
+        for source in reversed(data_sources()):
+            deleted[source.name] = source.delete(subject)
+    for visitor_id in subject.visitor_ids:
+        forget_profile(visitor_id)
+    return deleted
+
+
+def forgotten(visitor_ids):
+    """Which of `visitor_ids` (text) deleted their data lately: their buffered rows are dropped."""
+    keys = {f"{FORGOTTEN}{visitor_id}": visitor_id for visitor_id in visitor_ids}
+    return {keys[key] for key in cache.get_many(list(keys))}
+
+
+def _uuid(value):
+    try:
+        return uuid.UUID(str(value)) if value else None
+    except ValueError:
+        return None
+
+
+# -- this app's own data --------------------------------------------------------------------------
+
+
+def _profile_rows(subject):
+    from .models import VisitorProfile
+
+    rows = []
+    profiles = VisitorProfile.objects.filter(pk__in=subject.profile_ids).select_related("area")
+    for profile in profiles.order_by("created"):
+        rows.append(
+            {
+                "visitor_id": str(profile.visitor_id),
+                "merged_into_another_device": profile.merged_into_id is not None,
+                "signed_in_account": profile.user.get_username() if profile.user_id else None,
+                "first_seen": profile.first_seen.isoformat(),
+                "last_seen": profile.last_seen.isoformat(),
+                "visits": profile.visit_count,
+                "device": profile.get_device_class_display(),
+                "came_from": profile.referrer_host,
+                "campaign": profile.campaign,
+                "language": profile.language,
+                "area": profile.area.name if profile.area_id else None,
+                "pages_viewed": _page_titles(profile.page_visits),
+                "departments_of_interest": _department_names(profile.department_interest),
+                "answers": profile.answers,
+            }
+        )
+    return rows
+
+
+def _page_titles(counts):
+    import swapper
+
+    page_model = swapper.load_model("wagtailcore", "Page")
+    ids = [int(key) for key in counts if str(key).isdigit()]
+    titles = dict(page_model.objects.filter(pk__in=ids).values_list("pk", "title"))
+    return [
+        {"page": titles.get(int(key), _("a page no longer on the site")), "views": count}
+        for key, count in sorted(counts.items(), key=lambda item: -item[1])
+        if str(key).isdigit()
+    ]
+
+
+def _department_names(counts):
+    from cityux.models import Department
+
+    ids = [int(key) for key in counts if str(key).isdigit()]
+    names = dict(Department.objects.filter(pk__in=ids).values_list("pk", "name"))
+    return [
+        {"department": names.get(int(key), str(key)), "pages_viewed": count}
+        for key, count in sorted(counts.items(), key=lambda item: -item[1])
+        if str(key).isdigit()
+    ]
+
+
+def _delete_profiles(subject):
+    from .models import VisitorProfile
+
+    count, _by_model = VisitorProfile.objects.filter(pk__in=subject.profile_ids).delete()
+    return count
+
+
+def _draft_rows(subject):
+    from .models import FormDraft
+
+    drafts = FormDraft.objects.filter(profile__in=subject.profile_ids).select_related("page")
+    return [
+        {"form": draft.page.title, "last_saved": draft.updated.isoformat(), "fields": draft.data}
+        for draft in drafts.order_by("-updated")
+    ]
+
+
+def _delete_drafts(subject):
+    from .models import FormDraft
+
+    return FormDraft.objects.filter(profile__in=subject.profile_ids).delete()[0]
+
+
+def _code_rows(subject):
+    from .models import ResumeCode
+
+    codes = ResumeCode.objects.filter(profile__in=subject.profile_ids).order_by("-created")
+    return [
+        {
+            "created": code.created.isoformat(),
+            "expires": code.expires_at.isoformat(),
+            "used": code.used_at.isoformat() if code.used_at else None,
+        }
+        for code in codes
+    ]
+
+
+def _delete_codes(subject):
+    from .models import ResumeCode
+
+    return ResumeCode.objects.filter(profile__in=subject.profile_ids).delete()[0]
+
+
+def _exposure_rows(subject):
+    from .models import Exposure
+
+    exposures = Exposure.objects.filter(visitor_id__in=subject.visitor_ids).select_related(
+        "segment"
+    )
+    return [
+        {
+            "group": exposure.segment.name,
+            "what_you_saw": exposure.get_variant_display(),
+            "first_time": exposure.first_exposed.isoformat(),
+        }
+        for exposure in exposures.order_by("first_exposed")
+    ]
+
+
+def _delete_exposures(subject):
+    from .models import Exposure
+
+    return Exposure.objects.filter(visitor_id__in=subject.visitor_ids).delete()[0]
+
+
+def _conversion_rows(subject):
+    from .models import Conversion
+
+    conversions = Conversion.objects.filter(visitor_id__in=subject.visitor_ids)
+    return [
+        {"goal": conversion.goal.name, "reached": conversion.reached_at.isoformat()}
+        for conversion in conversions.select_related("goal").order_by("reached_at")
+    ]
+
+
+def _delete_conversions(subject):
+    from .models import Conversion
+
+    return Conversion.objects.filter(visitor_id__in=subject.visitor_ids).delete()[0]
+
+
+register_data_source(
+    "profile",
+    label=_("Your visitor profile"),
+    description=_(
+        "What this site remembers to show you relevant information: when you visited, how "
+        "often, which pages and departments, your area and your answers to our questions."
+    ),
+    collect=_profile_rows,
+    delete=_delete_profiles,
+    order=10,
+)
+register_data_source(
+    "form_drafts",
+    label=_("Forms you started"),
+    description=_("What you typed into forms you have not sent yet, so you can finish them."),
+    collect=_draft_rows,
+    delete=_delete_drafts,
+    order=20,
+)
+register_data_source(
+    "resume_codes",
+    label=_("Codes to continue on another device"),
+    description=_("When you asked for a code. The code itself is never stored."),
+    collect=_code_rows,
+    delete=_delete_codes,
+    order=30,
+)
+register_data_source(
+    "personalised_content",
+    label=_("Personalised content you were shown"),
+    description=_(
+        "Which group of visitors you were in, and whether you saw its content or the usual "
+        "content (a few visitors are held out so that we can measure whether it helps)."
+    ),
+    collect=_exposure_rows,
+    delete=_delete_exposures,
+    order=40,
+)
+register_data_source(
+    "goals_reached",
+    label=_("Things you did that we count"),
+    description=_("E.g. that you sent a form, counted once, to learn whether content helped."),
+    collect=_conversion_rows,
+    delete=_delete_conversions,
+    order=50,
+)
+
+
+# -- showing it in plain words ----------------------------------------------------------------
+
+
+def label_for(key):
+    """ "first_seen" → "First seen"."""
+    text = str(key).replace("_", " ").strip()
+    return text[:1].upper() + text[1:]
+
+
+def plain_text(value):
+    """A stored value as a short line of text for the my-data page (the download has it all)."""
+    if value is None or value == "" or value == [] or value == {}:
+        return "—"
+    if value is True:
+        return str(_("yes"))
+    if value is False:
+        return str(_("no"))
+    if isinstance(value, dict):
+        return "; ".join(f"{label_for(key)}: {plain_text(item)}" for key, item in value.items())
+    if isinstance(value, list | tuple):
+        return "; ".join(
+            " ".join(plain_text(part) for part in item.values())
+            if isinstance(item, dict)
+            else plain_text(item)
+            for item in value
+        )
+    return str(value)
+
+
+def display_rows(rows):
+    """Each row (a dict) as [(label, text)] for a definition list."""
+    return [[(label_for(key), plain_text(value)) for key, value in row.items()] for row in rows]

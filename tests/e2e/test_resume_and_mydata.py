@@ -1,0 +1,157 @@
+"""Resume on any device and "delete my data", in a real browser on the reference site."""
+
+from pathlib import Path
+
+import pytest
+
+from cityux.site.demo_content import LICENCE_FORM_SLUG
+from cityux.site.models import FormPage
+from cityux_personalize.models import (
+    Conversion,
+    Exposure,
+    FormDraft,
+    ResumeCode,
+    VisitorProfile,
+)
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+PROFILE_MIDDLEWARE = "cityux_personalize.middleware.VisitorProfileMiddleware"
+PERSONAL_TABLES = (VisitorProfile, FormDraft, ResumeCode, Exposure, Conversion)
+AXE = Path(__file__).resolve().parents[2] / "node_modules/axe-core/axe.min.js"
+
+
+@pytest.fixture(autouse=True)
+def profile_middleware(settings, city_site):
+    """The reference settings list the middleware once the lead adds it; until then, add it
+    and have the already running live server load it (and unload it afterwards)."""
+    if PROFILE_MIDDLEWARE in settings.MIDDLEWARE:
+        yield
+        return
+    original = settings.MIDDLEWARE
+    django_handler = city_site.thread.httpd.get_app().application.application
+    settings.MIDDLEWARE = [*original, PROFILE_MIDDLEWARE]
+    django_handler.load_middleware()
+    yield
+    settings.MIDDLEWARE = original
+    django_handler.load_middleware()
+
+
+def licence_form_url(site):
+    return site.url + FormPage.objects.get(slug=LICENCE_FORM_SLUG).url
+
+
+def accept_all(page):
+    with page.expect_navigation():
+        page.get_by_role("button", name="Accept all").click()
+
+
+def axe_violations(page, selector):
+    """axe-core's violations inside `selector`, as (rule, [targets])."""
+    if not AXE.exists():
+        pytest.fail("node_modules/axe-core is missing: run `npm ci` for the accessibility checks.")
+    if page.evaluate("typeof window.axe") == "undefined":
+        page.add_script_tag(path=str(AXE))
+    return page.evaluate(
+        """async (selector) => {
+            const results = await axe.run(document.querySelector(selector));
+            return results.violations.map((v) => [v.id, v.nodes.map((n) => n.target.join(" "))]);
+        }""",
+        selector,
+    )
+
+
+def type_business_name(page, name):
+    """Type into the form and wait until the draft was saved."""
+    with page.expect_response(lambda r: "/cityux/resume/drafts/" in r.url) as saved:
+        page.get_by_label("Business name").fill(name)
+    assert saved.value.status == 200
+
+
+def test_a_draft_started_in_one_browser_is_restored_in_another_with_the_code(
+    city_site, new_context, screenshot
+):
+    laptop = new_context().new_page()
+    laptop.goto(licence_form_url(city_site))
+    accept_all(laptop)
+    type_business_name(laptop, "Riverside Bakery")
+    laptop.get_by_role("button", name="Get a code").click()
+    code = laptop.locator(".cityux-resume__code").inner_text()
+    assert len(code) == 9 and code[4] == "-"
+    assert axe_violations(laptop, "[data-cityux-resume]") == []
+    screenshot(laptop, "resume-code")
+
+    phone = new_context(viewport={"width": 375, "height": 740}).new_page()
+    phone.goto(f"{city_site.url}/cityux/resume/")
+    accept_all(phone)
+    phone.get_by_label("Your code").fill(code.lower())
+    with phone.expect_navigation():
+        phone.get_by_role("button", name="Continue").click()
+
+    assert phone.url == licence_form_url(city_site)
+    assert phone.get_by_label("Business name").input_value() == "Riverside Bakery"
+    assert phone.get_by_role("status").filter(has_text="We filled in").is_visible()
+    assert VisitorProfile.objects.filter(merged_into__isnull=False).count() == 1
+
+
+def test_the_code_cannot_be_used_twice(city_site, new_context):
+    laptop = new_context().new_page()
+    laptop.goto(licence_form_url(city_site))
+    accept_all(laptop)
+    type_business_name(laptop, "Riverside Bakery")
+    # By keyboard: from the e-mail field, Tab to "Get a code" and press Enter.
+    laptop.get_by_label("E-mail me the code").focus()
+    laptop.keyboard.press("Tab")
+    assert laptop.evaluate("document.activeElement.textContent.trim()") == "Get a code"
+    laptop.keyboard.press("Enter")
+    code = laptop.locator(".cityux-resume__code").inner_text()
+    # The result takes the focus, so a screen reader reads the code out.
+    assert laptop.evaluate("document.activeElement.id") == "cityux-resume-result"
+
+    phone = new_context().new_page()
+    phone.goto(f"{city_site.url}/cityux/resume/?code={code}")
+    accept_all(phone)
+    with phone.expect_navigation():
+        phone.get_by_role("button", name="Continue").click()
+
+    tablet = new_context().new_page()
+    tablet.goto(f"{city_site.url}/cityux/resume/?code={code}")
+    accept_all(tablet)
+    with tablet.expect_navigation():
+        tablet.get_by_role("button", name="Continue").click()
+    assert tablet.get_by_role("alert").filter(has_text="already used").is_visible()
+
+
+def test_without_consent_the_form_saves_nothing(city_site, page):
+    page.goto(licence_form_url(city_site))
+    with page.expect_navigation():
+        page.get_by_role("button", name="Decline").click()
+    page.get_by_label("Business name").fill("Riverside Bakery")
+    page.wait_for_timeout(1200)  # longer than the save delay: nothing may be sent
+    assert not page.get_by_role("heading", name="Continue on another device").count()
+    assert not FormDraft.objects.exists() and not VisitorProfile.objects.exists()
+
+
+def test_delete_my_data_removes_every_row(city_site, page, screenshot):
+    page.goto(licence_form_url(city_site))
+    accept_all(page)
+    type_business_name(page, "Riverside Bakery")
+    page.get_by_role("button", name="Get a code").click()
+    page.locator(".cityux-resume__code").wait_for()
+    before = {model.__name__: model.objects.count() for model in PERSONAL_TABLES}
+    assert before["VisitorProfile"] == 1 and before["FormDraft"] == 1
+    assert before["ResumeCode"] == 1
+
+    page.goto(f"{city_site.url}/cityux/my-data/")
+    assert page.get_by_role("heading", name="Forms you started").is_visible()
+    assert page.get_by_text("Riverside Bakery").is_visible()
+    assert axe_violations(page, "main") == []
+    screenshot(page, "my-data")
+    page.get_by_label("Yes, delete all my data").check()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Delete my data").click()
+
+    assert page.get_by_role("heading", name="Your data was deleted").is_visible()
+    after = {model.__name__: model.objects.count() for model in PERSONAL_TABLES}
+    assert after == {name: 0 for name in before}
+    assert "cityux_vid" not in {cookie["name"] for cookie in page.context.cookies()}
