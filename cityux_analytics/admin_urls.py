@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from .views.digest import digest_index, digest_preview
 from .views.reports import ElementsReportView, ErrorsReportView, PagesReportView, PageUXReportView
 
 app_name = "cityux_analytics_reports"
@@ -20,4 +21,6 @@ urlpatterns = [
     *report("elements/", ElementsReportView, "elements"),
     *report("errors/", ErrorsReportView, "errors"),
     *report("page/<int:page_id>/", PageUXReportView, "page"),
+    path("digest/", digest_index, name="digest"),
+    path("digest/<int:department_id>/", digest_preview, name="digest_preview"),
 ]

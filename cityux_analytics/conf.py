@@ -96,8 +96,26 @@ ANALYTICS_DEFAULTS = {
     # start; "off" never loads the recorder.
     "REPLAY_MODE": "buffer",
     "REPLAY_SAMPLE_PERCENT": 0,
+    # Replay masking beyond the defaults: CSS selectors whose text is masked like
+    # [data-cityux-mask] (e.g. ".account-number"), and a strict mode that masks all page text.
+    "REPLAY_MASK_SELECTORS": (),
+    "REPLAY_STRICT_MASKING": False,
     # Compressed replay bytes kept per session; chunks beyond it are dropped.
     "REPLAY_MAX_BYTES_PER_SESSION": 5_000_000,
+    # Sessions worth watching: the learnt ranking needs this many "useful" / "not useful"
+    # labels (with both answers) before a model is trained, and retrains once this many labels
+    # are new or changed since the last model.
+    "WORTH_MIN_LABELS": 30,
+    "WORTH_RETRAIN_NEW_LABELS": 10,
+    # Insights in plain words (insights.py): a change is stated only with at least this many
+    # signals in the busier week and this many sessions in each week, when it stays significant
+    # at this false discovery rate (Benjamini-Hochberg); at most INSIGHT_MAX_STATEMENTS each.
+    "INSIGHT_MIN_SIGNALS": 20,
+    "INSIGHT_MIN_SESSIONS": 30,
+    "INSIGHT_FALSE_DISCOVERY_RATE": 0.05,
+    "INSIGHT_MAX_STATEMENTS": 5,
+    # An element or error is named when it has at least this share of the signals (sessions).
+    "INSIGHT_ATTRIBUTION_SHARE": 0.3,
 }
 
 

@@ -90,3 +90,19 @@ def rollup_day(day_iso):
 @shared_task(name="cityux_analytics.purge_expired")
 def purge_expired():
     return pipeline.purge_expired()
+
+
+@shared_task(name="cityux_analytics.retrain_worth_model")
+def retrain_worth_model():
+    """Retrain the "sessions worth watching" model once enough replay feedback is new."""
+    from .worth.training import retrain_if_due  # scikit-learn loads only in this task
+
+    return retrain_if_due()
+
+
+@shared_task(name="cityux_analytics.send_weekly_digests")
+def send_weekly_digests():
+    """Monday morning: e-mail each department's leads last week's digest, once per ISO week."""
+    from .digest import send_weekly_digests as send  # templates and admin URLs load only here
+
+    return send()

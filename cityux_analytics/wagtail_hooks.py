@@ -75,6 +75,17 @@ def register_errors_report_menu_item():
     )
 
 
+@hooks.register(MENU_HOOK)
+def register_digest_menu_item():
+    return ReportMenuItem(
+        _("Weekly digest"),
+        reverse("cityux_analytics_reports:digest"),
+        name="cityux-analytics-digest",
+        icon_name="mail",
+        order=140,
+    )
+
+
 def may_see_page_report(user, page):
     """Whether `user` may open the UX report of `page` (its department's, or city-wide)."""
     if sees_every_department(user):

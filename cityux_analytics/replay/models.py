@@ -6,10 +6,13 @@ These models belong to the cityux_analytics app (its models module imports this 
 import json
 import zlib
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-__all__ = ["ReplayChunk"]
+from ..worth.models import WorthModel
+
+__all__ = ["ReplayChunk", "ReplayFeedback", "WorthModel"]
 
 
 class ReplayChunk(models.Model):
@@ -40,3 +43,26 @@ class ReplayChunk(models.Model):
     @property
     def events(self):
         return json.loads(zlib.decompress(bytes(self.data)))
+
+
+class ReplayFeedback(models.Model):
+    """Whether watching a session's replay was useful to a staff member: one answer per person
+    and session, which they may change. The "worth watching" model learns from these."""
+
+    session = models.ForeignKey(
+        "cityux_analytics.TrackedSession", on_delete=models.CASCADE, related_name="feedback"
+    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    useful = models.BooleanField(_("useful"))
+    created_at = models.DateTimeField(_("given"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("changed"), auto_now=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("replay feedback")
+        verbose_name_plural = _("replay feedback")
+        constraints = [
+            models.UniqueConstraint(fields=["session", "user"], name="cityux_replay_feedback_once")
+        ]
+
+    def __str__(self):
+        return f"{self.session_id}: {'useful' if self.useful else 'not useful'}"

@@ -6,10 +6,11 @@ batches, chunks are rare (only frustrated or sampled sessions) and need no inges
 
 import json
 
+from django.contrib import messages
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.http import HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -17,7 +18,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
-from cityux.access import can_see_department, sees_every_department
 from cityux.consent import ANALYTICS, has_consent
 
 from ..conf import analytics_setting
@@ -26,8 +26,9 @@ from ..ratelimit import over_limit
 from ..schema import SchemaError
 from ..views.collect import origin_allowed
 from ..views.reports import FORBIDDEN_TEMPLATE
-from .models import ReplayChunk
+from .models import ReplayChunk, ReplayFeedback
 from .schema import MAX_UPLOAD_BYTES, parse_upload
+from .sessions import may_see_session
 
 
 def _refuse(status, message):
@@ -87,13 +88,6 @@ def store_chunk(upload):
 # -- the admin player -----------------------------------------------------------------------
 
 
-def may_see_session(user, session):
-    """Department leads see their departments' sessions; sessions of no department are city-wide."""
-    if session.department_id is None:
-        return sees_every_department(user)
-    return can_see_department(user, session.department)
-
-
 def _forbidden(request):
     reason = _("This replay belongs to a department you do not lead.")
     return TemplateResponse(request, FORBIDDEN_TEMPLATE, {"reason": reason}, status=403)
@@ -141,6 +135,9 @@ def replay_player(request, session_id):
             if each["offset"] is not None
         ],
         "header_title": _("Session replay"),
+        "feedback": ReplayFeedback.objects.filter(session=session, user=request.user).first(),
+        "feedback_url": reverse("cityux_replays:feedback", args=[session.pk]),
+        "list_url": reverse("cityux_replays:list"),
     }
     return TemplateResponse(request, "cityux_analytics/replay/player.html", context)
 
@@ -154,3 +151,26 @@ def replay_events(request, session_id):
     response = HttpResponse(body, content_type="application/json")
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@require_POST
+def replay_feedback(request, session_id):
+    """Store (or change) whether watching this replay was useful; the ranking learns from it."""
+    session = get_object_or_404(TrackedSession.objects.select_related("department"), pk=session_id)
+    if not may_see_session(request.user, session):
+        return _forbidden(request)
+    answer = request.POST.get("useful")
+    if not session.replay_chunks.exists():
+        messages.error(request, _("This session has no replay to judge."))
+        return redirect("cityux_replays:player", session.pk)
+    if answer not in ("1", "0"):
+        messages.error(request, _("Choose “Useful” or “Not useful”."))
+        return redirect("cityux_replays:player", session.pk)
+    ReplayFeedback.objects.update_or_create(
+        session=session, user=request.user, defaults={"useful": answer == "1"}
+    )
+    if answer == "1":
+        messages.success(request, _("Thank you: this replay is marked as useful."))
+    else:
+        messages.success(request, _("Thank you: this replay is marked as not useful."))
+    return redirect("cityux_replays:player", session.pk)

@@ -2,6 +2,7 @@
 
 import datetime
 import json
+import re
 
 import pytest
 from django.utils import timezone
@@ -224,3 +225,220 @@ def test_purge_removes_replay_chunks_with_their_session(works_session):
     deleted = pipeline.purge_expired()
     assert deleted >= 2  # the session and its chunk (and its signal)
     assert not ReplayChunk.objects.exists()
+
+
+# -- the list of sessions and replays ----------------------------------------------------------
+
+LIST_URL = "/admin/cityux/replays/"
+ERROR_DETAIL = "TypeError: form is undefined @ /static/licence.js"
+
+
+def visit(department, *signals, pages=(), started=None, replay=False, rating=None, seconds=120):
+    """A closed session of `department`: page views of `pages` ((url, page, department)),
+    `signals` ((kind, selector, detail, page)), a replay and a survey rating if asked."""
+    from cityux_analytics.models import PageView
+    from cityux_analytics.surveys.models import Survey, SurveyResponse
+
+    started = started or timezone.now() - datetime.timedelta(hours=1)
+    session = TrackedSession.objects.create(
+        sid=new_sid(),
+        started_at=started,
+        last_event_at=started + datetime.timedelta(seconds=seconds),
+        closed_at=started + datetime.timedelta(seconds=seconds),
+        department=department,
+        page_views=max(1, len(pages)),
+        score=10 * len(signals),
+    )
+    for view_id, (url, page, view_department) in enumerate(pages):
+        PageView.objects.create(
+            session=session, view_id=view_id, url=url, page=page, department=view_department,
+            started_at=started,
+        )  # fmt: skip
+    for kind, selector, detail, page in signals:
+        FrustrationSignal.objects.create(
+            session=session, view_id=0, url="/somewhere/", page=page, department=department,
+            kind=kind, selector=selector, detail=detail, occurred_at=started,
+        )  # fmt: skip
+    if replay:
+        store_chunk(upload(rrweb_events(5), sid=session.sid))
+    if rating is not None:
+        survey = Survey.objects.filter(department=department).first() or Survey.objects.create(
+            title="Report a problem", department=department, questions=[]
+        )
+        SurveyResponse.objects.create(
+            survey=survey, url="/somewhere/", department=department, session=session,
+            rating=rating, created_at=started,
+        )  # fmt: skip
+    return session
+
+
+def rage(selector="#send-report", page=None):
+    return (SignalKind.RAGE_CLICK, selector, "", page)
+
+
+def error_click(detail=ERROR_DETAIL, page=None):
+    return (SignalKind.ERROR_CLICK, "#submit", detail, page)
+
+
+def listed(client, **query):
+    """The session ids the list shows for `query` (every page of it, through the CSV export)."""
+    import csv
+    import io
+
+    response = client.get(LIST_URL, {**query, "export": "csv"})
+    assert response.status_code == 200
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    return sorted(
+        int(row["Replay"].rstrip("/").split("/")[-1]) for row in rows if "/" in row["Replay"]
+    )
+
+
+def listed_count(client, **query):
+    response = client.get(LIST_URL, query)
+    assert response.status_code == 200
+    return response.context["items_count"]
+
+
+@pytest.fixture
+def pages():
+    import swapper
+
+    Page = swapper.load_model("wagtailcore", "Page")
+    return list(Page.objects.order_by("pk")[:2])
+
+
+@pytest.fixture
+def works_lead(client, make_lead, works):
+    client.force_login(make_lead(works))
+    return client
+
+
+def test_the_list_shows_columns_play_links_and_a_summary(works_lead, works):
+    recorded = visit(works, rage(), rage(), error_click(), replay=True, rating=2, seconds=95)
+    visit(works)
+    response = works_lead.get(LIST_URL)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Session replays" in html
+    assert "2 sessions match; 1 has a replay." in html
+    play = re.search(rf'href="/admin/cityux/replays/{recorded.pk}/"[^>]*>\s*Play\s*</a>', html)
+    assert play is not None
+    assert "no replay recorded" in html
+    assert "2 rage clicks, 1 error click" in html
+    assert "1:35" in html and "2 of 5" in html
+
+
+def test_a_lead_sees_only_sessions_that_touched_their_departments_pages(
+    client, make_lead, works, police, city
+):
+    parks = Department.objects.get(slug="parks-recreation")
+    visit(works, replay=True)
+    passing_through = visit(parks, pages=[("/police/", None, police)], replay=True)
+    visit(None, replay=True)
+    started_there = visit(police, replay=True)
+    client.force_login(make_lead(police))
+    assert listed(client) == [passing_through.pk, started_there.pk]
+
+
+def test_a_lead_of_another_department_sees_zero_rows_and_gets_403_asking_for_it(
+    client, make_lead, works, police
+):
+    visit(works, rage(), replay=True)
+    client.force_login(make_lead(police))
+    assert listed_count(client) == 0
+    response = client.get(LIST_URL, {"department": works.pk})
+    assert response.status_code == 403
+    assert client.get(LIST_URL, {"department": works.pk, "export": "csv"}).status_code == 403
+
+
+def test_the_export_is_scoped_to_the_leads_departments(client, make_lead, works, police):
+    mine = visit(works, rage(), replay=True)
+    visit(police, rage(), replay=True)
+    client.force_login(make_lead(works))
+    response = client.get(LIST_URL, {"export": "xlsx"})
+    assert response.status_code == 200
+    assert response["Content-Disposition"].endswith('.xlsx"')
+    assert listed(client) == [mine.pk]
+
+
+def test_city_wide_staff_see_every_session(client, city_wide_analyst, works, police):
+    sessions = [visit(works, replay=True), visit(police, replay=True), visit(None, replay=True)]
+    client.force_login(city_wide_analyst)
+    assert listed(client) == sorted(s.pk for s in sessions)
+
+
+def test_the_department_filter_keeps_sessions_that_touched_it(
+    client, city_wide_analyst, works, police
+):
+    started_there = visit(works, replay=True)
+    viewed_it = visit(police, pages=[("/public-works/", None, works)], replay=True)
+    visit(police, replay=True)
+    client.force_login(city_wide_analyst)
+    assert listed(client, department=works.pk) == [started_there.pk, viewed_it.pk]
+
+
+def test_the_page_filter_alone_keeps_sessions_that_viewed_the_page(works_lead, works, pages):
+    viewed = visit(works, pages=[("/a/", pages[0], works)], replay=True)
+    visit(works, pages=[("/b/", pages[1], works)], replay=True)
+    assert listed(works_lead, page=pages[0].pk) == [viewed.pk]
+
+
+def test_element_kind_and_page_match_one_signal_together(works_lead, works, pages):
+    both = visit(works, rage("#pay", pages[0]), replay=True)
+    visit(works, rage("#pay", pages[1]), replay=True)  # other page
+    visit(works, (SignalKind.DEAD_CLICK, "#pay", "", pages[0]), replay=True)  # other kind
+    visit(works, rage("#other", pages[0]), replay=True)  # other element
+    query = {"element": "#pay", "kind": "rage_click", "page": pages[0].pk}
+    assert listed(works_lead, **query) == [both.pk]
+    assert len(listed(works_lead, element="#pay")) == 3
+
+
+def test_the_error_filter_matches_the_stored_signature(works_lead, works):
+    hit = visit(works, error_click(), replay=True)
+    visit(works, error_click("ReferenceError: x @ /y.js"), replay=True)
+    assert listed(works_lead, error=ERROR_DETAIL, kind="error_click") == [hit.pk]
+
+
+def test_the_dates_filter_by_the_day_the_session_started(works_lead, works):
+    now = timezone.now()
+    old = visit(works, started=now - datetime.timedelta(days=10), replay=True)
+    recent = visit(works, started=now - datetime.timedelta(hours=1), replay=True)
+    day = timezone.localdate(old.started_at).isoformat()
+    assert listed(works_lead, date_from=day, date_to=day) == [old.pk]
+    later = (timezone.localdate(old.started_at) + datetime.timedelta(days=1)).isoformat()
+    assert listed(works_lead, date_from=later) == [recent.pk]
+
+
+def test_recorded_1_keeps_only_sessions_with_a_replay(works_lead, works):
+    recorded = visit(works, replay=True)
+    visit(works)
+    assert listed_count(works_lead) == 2
+    assert listed_count(works_lead, recorded=1) == 1
+    assert listed(works_lead, recorded=1) == [recorded.pk]
+
+
+def test_a_filter_that_cannot_be_read_is_named_and_left_out(works_lead, works):
+    visit(works, replay=True)
+    response = works_lead.get(LIST_URL, {"page": "abc", "date_from": "31/12/2025"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Some filters could not be used" in html
+    assert "Page (id)" in html and "is not a date" in html
+    assert response.context["items_count"] == 1
+
+
+def test_a_user_without_departments_gets_403(client, django_user_model, city):
+    user = django_user_model.objects.create_user("editor", password="pw", is_staff=True)
+    from django.contrib.auth.models import Permission
+
+    user.user_permissions.add(Permission.objects.get(codename="access_admin"))
+    client.force_login(user)
+    assert client.get(LIST_URL).status_code == 403
+
+
+def test_a_lead_may_play_a_session_that_viewed_their_departments_pages(
+    client, make_lead, works, police
+):
+    session = visit(police, pages=[("/public-works/", None, works)], replay=True)
+    client.force_login(make_lead(works))
+    assert client.get(player_url(session)).status_code == 200
