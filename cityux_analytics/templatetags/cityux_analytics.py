@@ -1,5 +1,7 @@
 """`{% analytics_tracker %}`: the tracker's script tag, only for residents who consented."""
 
+import json
+
 from django import template
 from django.templatetags.static import static
 from django.urls import NoReverseMatch, reverse
@@ -28,6 +30,11 @@ def replay_attributes():
     ]
     if mode == "sample":
         attributes.append(("data-replay-sample", analytics_setting("REPLAY_SAMPLE_PERCENT")))
+    selectors = analytics_setting("REPLAY_MASK_SELECTORS")
+    if selectors:
+        attributes.append(("data-replay-mask", json.dumps(list(selectors))))
+    if analytics_setting("REPLAY_STRICT_MASKING"):
+        attributes.append(("data-replay-strict", "1"))
     return attributes
 
 

@@ -194,3 +194,69 @@ def test_a_recorded_script_never_runs_in_the_admin_player(city_site, page):
     page.wait_for_timeout(1000)
     assert page.evaluate("() => window.__cityuxScriptRan") is None
     assert not any("cityux-script-ran" in url for url in requests)
+
+
+def _rage_click_until_uploaded(page):
+    with page.expect_response(lambda r: "/cityux/replay/" in r.url and r.status == 204):
+        for _ in range(4):
+            page.click("#send-report", delay=20)
+            page.wait_for_timeout(150)
+
+
+SITE_PAGE = """() => {
+    const main = document.querySelector('main');
+    const account = document.createElement('p');
+    account.className = 'account-number';
+    account.textContent = 'Platypusvault';
+    const button = document.createElement('button');
+    button.id = 'send-report';
+    button.textContent = 'Send report';
+    main.prepend(account, button);
+}"""
+
+
+def test_the_sites_own_mask_selectors_are_masked_and_a_bad_one_is_ignored(
+    city_site, page, settings
+):
+    settings.CITYUX_ANALYTICS = {"REPLAY_MASK_SELECTORS": ["p.account-number", "::nonsense(("]}
+    _accept(page, city_site.url + POTHOLE)
+    page.evaluate(SITE_PAGE)
+    page.wait_for_timeout(300)
+    _rage_click_until_uploaded(page)
+    stored = _stored_text()
+    assert "Send report" in stored  # recording works despite the invalid selector
+    assert "Platypusvault" not in stored
+
+
+def test_strict_masking_keeps_no_text_of_the_page(city_site, page, settings):
+    settings.CITYUX_ANALYTICS = {"REPLAY_STRICT_MASKING": True}
+    _accept(page, city_site.url + POTHOLE)
+    page.evaluate(SITE_PAGE)
+    page.wait_for_timeout(300)
+    _rage_click_until_uploaded(page)
+    recorded = "\n".join(
+        zlib.decompress(bytes(data)).decode()
+        for data in ReplayChunk.objects.values_list("data", flat=True)
+    )
+    assert '"type":2' in recorded.replace(" ", "")  # a full snapshot of the page was recorded
+    for text in ("Send report", "Platypusvault", "Report a pothole"):
+        assert text not in recorded
+
+
+def test_a_failed_upload_is_sent_again(city_site, page):
+    _accept(page, city_site.url + POTHOLE)
+    page.evaluate(SITE_PAGE)
+    page.wait_for_timeout(300)
+    refused = []
+
+    def refuse_first(route):
+        if not refused:
+            refused.append(route.request.url)
+            route.fulfill(status=503, body="")
+        else:
+            route.continue_()
+
+    page.route("**/cityux/replay/", refuse_first)
+    _rage_click_until_uploaded(page)  # the answer of the retry, 2 s after the refusal
+    assert refused
+    assert ReplayChunk.objects.filter(seq=0).exists()

@@ -6,12 +6,17 @@
  * e-mail addresses and phone numbers in any text or label, and nothing at all of
  * `[data-cityux-block]`.
  *
+ * The tag's `data-replay-mask` adds the site's own selectors to `[data-cityux-mask]`, and
+ * `data-replay-strict` masks all text of the page, not only what looks private.
+ *
  * Modes (the tracker tag's `data-replay-mode`):
  * - "buffer": keep the last minute in memory; upload it only once the visit shows frustration
  *   (rage clicks, or a script error right after a click), then keep uploading for the session.
  * - "sample": record `data-replay-sample` percent of sessions and upload from the start.
  *
  * An upload is {v: 1, sid, seq, events} POSTed to the tag's `data-replay` URL (at most 256 KB).
+ * A failed upload (network, 429 or 5xx) is retried with backoff; the server stores each
+ * (session, seq) once, so a retry never duplicates.
  */
 (() => {
   "use strict";
@@ -42,7 +47,25 @@
   const RAGE_DISTANCE_PX = 30;
   const ERROR_AFTER_CLICK_MS = 1000;
 
-  const MASK = "[data-cityux-mask]";
+  const RETRIES = 4;
+  const RETRY_MS = 2000;
+
+  /** The site's extra mask selectors, each checked: a selector the browser rejects is left out. */
+  const validSelectors = (json) => {
+    let list = [];
+    try {
+      list = JSON.parse(json || "[]");
+    } catch (error) {}
+    return list.filter((selector) => {
+      try {
+        return typeof selector === "string" && selector && (doc.querySelector(selector), true);
+      } catch (error) {
+        return false;
+      }
+    });
+  };
+  const MASK = ["[data-cityux-mask]"].concat(validSelectors(config.replayMask)).join(",");
+  const STRICT = config.replayStrict === "1";
   const FIELD_TAG = /^(input|textarea|select|option)$/i;
   // Attributes that carry words a person may have written; rrweb masks none of them itself.
   const WORDY_ATTRIBUTE = /^(placeholder|title|alt|aria-label|aria-description|aria-valuetext|href)$/;
@@ -70,13 +93,14 @@
   const insideMask = (element) => !!(element && element.closest && element.closest(MASK));
 
   // rrweb calls this for every text node (maskTextSelector "*"), with the node's parent element.
-  const maskText = (text, element) => (insideMask(element) ? maskAll(text) : scrub(text));
+  const maskText = (text, element) => (STRICT || insideMask(element) ? maskAll(text) : scrub(text));
 
   const maskAttributes = (attributes, tagName, masked) => {
     for (const name in attributes) {
       const value = attributes[name];
       if (typeof value !== "string" || !WORDY_ATTRIBUTE.test(name)) continue;
-      const whole = masked || name === "placeholder" || (name !== "href" && FIELD_TAG.test(tagName));
+      const whole =
+        STRICT || masked || name === "placeholder" || (name !== "href" && FIELD_TAG.test(tagName));
       attributes[name] = whole ? maskAll(value) : scrub(value);
     }
   };
@@ -85,7 +109,9 @@
   const maskTree = (node, masked) => {
     if (!node) return;
     if (node.type === 2 && node.attributes) {
-      masked = masked || "data-cityux-mask" in node.attributes;
+      const element = record && record.mirror.getNode(node.id);
+      const matches = element && element.matches ? element.matches(MASK) : false;
+      masked = masked || matches || "data-cityux-mask" in node.attributes;
       maskAttributes(node.attributes, node.tagName, masked);
     }
     (node.childNodes || []).forEach((child) => maskTree(child, masked));
@@ -158,7 +184,7 @@
     return chunks;
   };
 
-  const post = (body, leaving) => {
+  const post = (body, leaving, attempt = 0) => {
     if (leaving && body.length < KEEPALIVE_BYTES) {
       try {
         if (nav.sendBeacon(uploadUrl, new Blob([body], { type: "application/json" }))) return;
@@ -170,7 +196,14 @@
       keepalive: body.length < KEEPALIVE_BYTES,
       credentials: "same-origin",
       headers: { "Content-Type": "application/json" },
-    }).catch(() => {});
+    })
+      .then((response) => {
+        if (response.status === 429 || response.status >= 500) throw new Error(response.status);
+      })
+      .catch(() => {
+        // Again 2 s, 4 s, 8 s and 16 s later; then the upload is given up.
+        if (attempt < RETRIES) setTimeout(() => post(body, false, attempt + 1), RETRY_MS * 2 ** attempt);
+      });
   };
 
   const upload = (leaving) => {
