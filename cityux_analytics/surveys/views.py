@@ -14,6 +14,7 @@ import logging
 import re
 from urllib.parse import urlsplit
 
+import swapper
 from django.http import HttpResponse, JsonResponse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
@@ -22,6 +23,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from cityux.consent import ANALYTICS, has_consent
+from cityux.signals import survey_answered_yes
 
 from ..models import TrackedSession
 from ..pages import resolve_path
@@ -40,6 +42,8 @@ logger = logging.getLogger(__name__)
 MAX_BODY_BYTES = 8 * 1024
 MAX_PATH_LENGTH = 2048
 MAX_ID = 2**63 - 1
+# The answer that counts as a "yes", per question type.
+YES_ANSWERS = {"yes_no": "yes", "thumbs": "up"}
 # Control characters and lone surrogates: not part of any real URL path.
 _UNSAFE_PATH = re.compile(r"[\x00-\x1f\x7f\ud800-\udfff]")
 
@@ -132,17 +136,41 @@ def survey_responses(request, survey_id):
         clean = clean_answers(survey.questions, answers)
     except InvalidAnswers as error:
         return _error(400, str(error), error.fields)
-    _store(
+    page_id = _store(
         survey,
         path,
         clean,
         _stored_revision_id(survey, revision),
         _consented_session_id(request, data.get("sid")),
     )
+    _announce_yes(request, survey, clean, page_id)
     return accepted
 
 
+def _announce_yes(request, survey, clean, page_id):
+    """Tell other apps (personalisation goals) about each "yes" or thumbs up in the answers."""
+    yes = [
+        question.id
+        for question in survey.questions
+        if question.block.question_type in YES_ANSWERS
+        and clean.answers.get(question.id) == YES_ANSWERS[question.block.question_type]
+    ]
+    if not yes or not survey_answered_yes.has_listeners(SurveyResponse):
+        return
+    Page = swapper.load_model("wagtailcore", "Page")
+    page = Page.objects.filter(pk=page_id).first() if page_id else None
+    for question_id in yes:
+        survey_answered_yes.send(
+            sender=SurveyResponse,
+            request=request,
+            survey=str(survey.pk),
+            question=question_id,
+            page=page,
+        )
+
+
 def _store(survey, path, clean, revision_id, session_id):
+    """Store one response and count it; return the page it was given on (its id, or None)."""
     page_id, department_id = resolve_path(path)
     SurveyResponse.objects.create(
         survey=survey,
@@ -159,6 +187,7 @@ def _store(survey, path, clean, revision_id, session_id):
         created_at=timezone.now(),
     )
     count_daily(survey, path, department_id, "answered")
+    return page_id
 
 
 def _refusal(request, survey_id, ip_limit):
