@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -52,6 +53,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Saves a consenting visitor's profile after the response and marks personalised responses
+    # private; without personalisation consent it does nothing.
+    "cityux_personalize.middleware.VisitorProfileMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "cookie_consent.middleware.CleanCookiesMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -156,6 +160,21 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 300.0,
     },
     "cityux-analytics-purge": {"task": "cityux_analytics.purge_expired", "schedule": 86400.0},
+    "cityux-analytics-retrain-worth": {
+        "task": "cityux_analytics.retrain_worth_model",
+        "schedule": 86400.0,
+    },
+    "cityux-analytics-weekly-digest": {
+        "task": "cityux_analytics.send_weekly_digests",
+        "schedule": crontab(hour=7, minute=0, day_of_week="mon"),
+    },
+    "cityux-personalize-flush-exposures": {
+        "task": "cityux_personalize.flush_exposures",
+        "schedule": 60.0,
+    },
+    "cityux-social-fetch": {"task": "cityux_social.fetch_sources", "schedule": 60.0},
+    "cityux-social-retrain": {"task": "cityux_social.retrain_classifier", "schedule": 3600.0},
+    "cityux-social-sync-tickets": {"task": "cityux_social.sync_tickets", "schedule": 300.0},
 }
 
 LOGGING = {

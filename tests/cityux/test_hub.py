@@ -96,12 +96,27 @@ def test_anonymous_visitor_is_sent_to_log_in(client, city):
     assert response.status_code == 302 and "login" in response.url
 
 
-def test_hub_names_the_feature_apps_that_add_no_section_yet(lead_client):
+def test_hub_shows_a_section_of_every_feature_app(lead_client):
+    html = lead_client.get(reverse("cityux_hub:overview")).content.decode()
+    for title in (
+        "Frustration",
+        "Sessions worth watching",
+        "Personalisation value",
+        "Social inbox",
+    ):
+        assert f">{title}</h2>" in html
+    assert 'id="cityux-more-sections"' not in html
+
+
+def test_hub_names_a_feature_app_that_adds_no_section(lead_client, monkeypatch):
+    from cityux import hub
+
+    without_social = {k: v for k, v in hub._sections.items() if v.app_label != "cityux_social"}
+    monkeypatch.setattr(hub, "_sections", without_social)
     html = lead_client.get(reverse("cityux_hub:overview")).content.decode()
     aside = html.split('id="cityux-more-sections"')[1].split("</aside>")[0]
-    for label in ("cityux_personalize", "cityux_social"):
-        assert f"<code>{label}</code>" in aside
-    assert "cityux_analytics" not in aside  # it adds the Frustration section
+    assert "<code>cityux_social</code>" in aside
+    assert "cityux_analytics" not in aside and "cityux_personalize" not in aside
 
 
 def test_registered_section_renders_for_the_departments_shown(lead_client, tmp_path, settings):

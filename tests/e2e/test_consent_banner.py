@@ -86,7 +86,7 @@ def test_per_group_choice_with_the_keyboard(city_site, page):
 def test_cookie_settings_link_reopens_the_banner_and_moves_focus(city_site, page):
     page.goto(city_site.url)
     _choose(page, "Decline")
-    page.get_by_role("link", name="Cookie settings").click()
+    page.get_by_role("contentinfo").get_by_role("link", name="Cookie settings").click()
     banner = page.get_by_role("region", name="Cookies on this website")
     assert banner.is_visible()
     assert page.evaluate("document.activeElement.id") == "cityux-consent-title"

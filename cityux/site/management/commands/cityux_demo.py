@@ -81,10 +81,29 @@ class Command(BaseCommand):
 
             visits = generate_demo_traffic()
             ensure_demo_surveys()
+        segments = {}
+        if apps.is_installed("cityux_personalize"):
+            from cityux_personalize.demo import build_personalize_demo
+
+            segments = build_personalize_demo()
+        social = None
+        if apps.is_installed("cityux_social"):
+            from cityux_social.demo import build_social_demo
+
+            social = build_social_demo()
         if options["verbosity"]:
             self.report(lead_departments)
             if visits:
                 self.stdout.write(f"  Generated {visits} demo visits for the analytics dashboards.")
+            if segments:
+                names = ", ".join(f'"{name}"' for name in segments)
+                self.stdout.write(f"  Personalisation segments on the home page: {names}.")
+            if social is not None:
+                self.stdout.write(
+                    f"  Social inbox: {social['imported']} posts imported, "
+                    f"{social['suspected']} suspected service requests, "
+                    f"{social['needs_review']} waiting for review."
+                )
 
     def ensure_child(self, parent, model, slug, **fields):
         """The child page of `parent` with this slug, created and published if missing."""
