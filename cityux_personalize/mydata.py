@@ -1,8 +1,9 @@
 """My data: everything the city holds about a visitor, to see, download and delete.
 
-Apps plug their own data in without this app knowing their models::
+Apps plug their own data in through the core's registry (`cityux.mydata`), without this app
+knowing their models::
 
-    from cityux_personalize.mydata import register_data_source
+    from cityux.mydata import register_data_source
 
     register_data_source(
         "survey_answers",
@@ -17,55 +18,19 @@ of every profile merged into it, and the signed-in user (or None).
 """
 
 import uuid
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
 
 from django.core.cache import cache
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from cityux.mydata import DataSubject, data_sources, register_data_source
+
 from .conf import VISITOR_COOKIE
+
+__all__ = ["DataSubject", "data_sources", "register_data_source", "subject_for", "export"]
 
 FORGOTTEN = "cityux_personalize:forgotten:"
 FORGOTTEN_SECONDS = 8 * 86400  # longer than anything waits in a buffer
-
-
-@dataclass(frozen=True)
-class DataSubject:
-    """Whose data: the ids of the visitor's profiles (theirs and those merged into it)."""
-
-    request: Any
-    profile_ids: tuple[int, ...] = ()
-    visitor_ids: tuple[uuid.UUID, ...] = ()
-    user: Any = None
-
-    @property
-    def is_empty(self):
-        return not self.profile_ids and self.user is None
-
-
-@dataclass(frozen=True)
-class DataSource:
-    name: str
-    label: str
-    collect: Callable[[DataSubject], list[dict]]
-    delete: Callable[[DataSubject], int]
-    description: str = ""
-    order: int = 100
-
-
-_sources: dict[str, DataSource] = {}
-
-
-def register_data_source(name, *, label, collect, delete, description="", order=100):
-    """Add (or replace, by name) a kind of data shown, downloaded and deleted on my-data."""
-    _sources[name] = DataSource(name, label, collect, delete, description, order)
-    return _sources[name]
-
-
-def data_sources():
-    return sorted(_sources.values(), key=lambda source: (source.order, source.name))
 
 
 def subject_for(request):

@@ -7,6 +7,7 @@ import pytest
 from django.apps import apps
 from django.db import models
 
+from cityux import mydata as core_mydata
 from cityux.consent import PERSONALIZATION, has_consent
 from cityux_personalize import goals, mydata
 from cityux_personalize.conf import VISITOR_COOKIE
@@ -220,7 +221,7 @@ def test_other_apps_plug_their_data_in_through_the_registry(form_page, make_visi
     def delete(subject):
         return sum(1 for v in subject.visitor_ids if held.pop(v, None) is not None)
 
-    mydata.register_data_source(
+    core_mydata.register_data_source(
         "test_survey_answers", label="Your survey answers", collect=collect, delete=delete
     )
     try:
@@ -234,7 +235,7 @@ def test_other_apps_plug_their_data_in_through_the_registry(form_page, make_visi
         client.post(MY_DATA, {"confirm": "yes"})
         assert list(held.values()) == ["someone else"]
     finally:
-        mydata._sources.pop("test_survey_answers")
+        core_mydata._sources.pop("test_survey_answers")
 
 
 def test_plain_text_turns_stored_values_into_short_lines():
