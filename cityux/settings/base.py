@@ -61,6 +61,10 @@ MIDDLEWARE = [
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 
+# Wagtail's live preview and the page UX report's click map show the site's own pages in a
+# same-origin frame; DENY (Django's default) would blank both.
+X_FRAME_OPTIONS = "SAMEORIGIN"
+
 ROOT_URLCONF = "cityux.urls"
 
 TEMPLATES = [

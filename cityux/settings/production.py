@@ -34,8 +34,7 @@ SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 COOKIE_CONSENT_SECURE = True
-# Wagtail's live preview shows the page in a same-origin frame, so DENY would break editing.
-X_FRAME_OPTIONS = "SAMEORIGIN"
+# X_FRAME_OPTIONS stays SAMEORIGIN (base.py): the admin frames the site's own pages.
 SILENCED_SYSTEM_CHECKS = ["security.W019"]
 
 STORAGES["staticfiles"] = {  # noqa: F405

@@ -25,7 +25,7 @@ from wagtail.admin.widgets import AdminDateInput
 from cityux.access import can_see_department, departments_for_user, sees_every_department
 from cityux.departments import department_for_page
 
-from .. import reports
+from .. import insights, reports
 from ..models import DepartmentDailyStats, ElementDailyStats, PageDailyStats, SignalKind
 from ..reports import KINDS, DateRange, DateRangeError, kind_label, total
 
@@ -80,6 +80,22 @@ class ElementFilterSet(DepartmentFilterSet):
 
 
 # -- the reports ------------------------------------------------------------------------------
+
+
+class ReplayColumn(Column):
+    """A "Watch sessions" link to the replays this row counts (empty without replay list)."""
+
+    cell_template_name = "cityux_analytics/tables/replay_cell.html"
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("Replays"))
+        kwargs.setdefault("accessor", lambda row: row.get("replay_url"))
+        super().__init__("replay_url", **kwargs)
+
+    def get_cell_context_data(self, instance, parent_context):
+        context = super().get_cell_context_data(instance, parent_context)
+        context["about"] = instance.get("replay_about", "")
+        return context
 
 
 class PageColumn(TitleColumn):
@@ -158,6 +174,10 @@ class AnalyticsReportView(ReportView):
     def filter_queryset(self, queryset):
         return queryset
 
+    def replay_link(self, **filters):
+        """The replay list narrowed to `filters` and this report's dates (None if absent)."""
+        return reports.replay_link(self.date_range, **filters)
+
     def get_paginator(self, *args, **kwargs):
         paginator = super().get_paginator(*args, **kwargs)
         paginator.verbose_name, paginator.verbose_name_plural = self.row_name, self.rows_name
@@ -211,6 +231,47 @@ def page_report_url(row):
     return reverse("cityux_analytics_reports:page", args=[row["page"]])
 
 
+def error_about(detail):
+    """An error signature as a screen reader announces it beside a link: its message."""
+    return insights.error_message(detail or "")
+
+
+def add_element_replay(row, replay_link, department=None, page=None):
+    """Give an element row (a dict) its "Watch sessions" link.
+
+    `page` is a page id, or a {address: page id} dict to look the row's address up in.
+    """
+    if isinstance(page, dict):
+        page = page.get(row["url"])
+    error = row.get("detail", "") if row["kind"] == SignalKind.ERROR_CLICK else ""
+    row["replay_url"] = replay_link(
+        department=department, page=page, element=row["selector"], error=error, kind=row["kind"]
+    )
+    row["replay_about"] = f"{row['selector'] or row['url']} ({kind_display(row['kind'])})"
+
+
+def insights_context(insight_list):
+    """An InsightList as the `_insights.html` template reads it, with replay links."""
+    items = []
+    for insight in insight_list.insights:
+        counts = insight.counts
+        items.append(
+            {
+                "text": insight.text,
+                "tone": insight.tone,
+                "about": f"{kind_label(counts.kind)}, {counts.subject}",
+                "replay_url": reports.replay_link(
+                    insight_list.week,
+                    department=counts.department_id,
+                    page=counts.page_id,
+                    element=insight.attribution.selector,
+                    kind=counts.kind,
+                ),
+            }
+        )
+    return {"items": items, "reason": insight_list.reason_text, "week": insight_list.week}
+
+
 def frustrated_of_sessions(row):
     return _("%(frustrated)s of %(sessions)s") % {
         "frustrated": intcomma(row["total_frustrated_sessions"]),
@@ -255,6 +316,7 @@ class PagesReportView(AnalyticsReportView):
             for kind in MAIN_KINDS
         ),
         NumberColumn("other_signals", label=_("Other signals"), accessor=other_signals),
+        ReplayColumn(),
     ]
     list_export = [
         "url",
@@ -281,6 +343,17 @@ class PagesReportView(AnalyticsReportView):
 
     def get_queryset(self):
         return self.order_rows(reports.pages_by_frustration(self.daily_rows(PageDailyStats)))
+
+    def decorate_paginated_queryset(self, object_list):
+        if self.is_export:
+            return object_list
+        # The rows are the table's own (evaluated) dicts: adding keys shows in the table.
+        rows = list(object_list)
+        for row in rows:
+            if row["page"] is not None:
+                row["replay_url"] = self.replay_link(department=row["department"], page=row["page"])
+                row["replay_about"] = row["page__title"] or row["url"]
+        return rows
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -311,6 +384,7 @@ class ElementsReportView(AnalyticsReportView):
         Column("department__name", label=_("Department")),
         NumberColumn("total_signals", label=_("Signals"), sort_key="total_signals"),
         NumberColumn("total_sessions", label=_("Sessions"), sort_key="total_sessions"),
+        ReplayColumn(),
     ]
     list_export = ["selector", "kind", "url", "department__name", "total_signals", "total_sessions"]
     export_headings = {
@@ -340,6 +414,17 @@ class ElementsReportView(AnalyticsReportView):
         if self.kind:
             rows = rows.filter(kind=self.kind)
         return self.order_rows(reports.elements_by_frustration(rows))
+
+    def decorate_paginated_queryset(self, object_list):
+        rows = list(object_list)
+        if self.is_export:
+            return rows
+        pages = reports.page_ids_by_url(
+            self.daily_rows(PageDailyStats), [row["url"] for row in rows]
+        )
+        for row in rows:
+            add_element_replay(row, self.replay_link, department=row["department"], page=pages)
+        return rows
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -373,6 +458,7 @@ class ErrorsReportView(AnalyticsReportView):
             accessor=lambda row: date_format(row["last_seen"], "j M Y"),
             sort_key="last_seen",
         ),
+        ReplayColumn(),
     ]
     list_export = [
         "detail",
@@ -398,7 +484,14 @@ class ErrorsReportView(AnalyticsReportView):
 
     def decorate_paginated_queryset(self, object_list):
         # The table holds the same (now evaluated) rows, so it shows `top_selector` too.
-        return reports.with_most_clicked(object_list, self.daily_rows(ElementDailyStats))
+        rows = reports.with_most_clicked(object_list, self.daily_rows(ElementDailyStats))
+        department = self.department.pk if self.department else None
+        for row in rows:
+            row["replay_url"] = self.replay_link(
+                department=department, error=row["detail"], kind=SignalKind.ERROR_CLICK
+            )
+            row["replay_about"] = error_about(row["detail"])
+        return rows
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -429,6 +522,7 @@ class PageUXReportView(AnalyticsReportView):
         Column("url", label=_("Address")),
         NumberColumn("total_signals", label=_("Signals"), sort_key="total_signals"),
         NumberColumn("total_sessions", label=_("Sessions"), sort_key="total_sessions"),
+        ReplayColumn(),
     ]
     list_export = ["selector", "kind", "detail", "url", "total_signals", "total_sessions"]
     export_headings = {
@@ -436,6 +530,16 @@ class PageUXReportView(AnalyticsReportView):
         "detail": _("Error (for error clicks)"),
     }
     custom_field_preprocess = ElementsReportView.custom_field_preprocess
+    # The click map marks this many of the page's worst clicked elements, at most.
+    clickmap_size = 30
+    clickmap_letters = {
+        # Translators: the letter on a click map marker of rage clicks.
+        SignalKind.RAGE_CLICK: _("R"),
+        # Translators: the letter on a click map marker of dead clicks.
+        SignalKind.DEAD_CLICK: _("D"),
+        # Translators: the letter on a click map marker of error clicks.
+        SignalKind.ERROR_CLICK: _("E"),
+    }
 
     @cached_property
     def page(self):
@@ -513,18 +617,67 @@ class PageUXReportView(AnalyticsReportView):
         keys = ("url", "kind", "selector", "detail")
         return self.order_rows(reports.elements_by_frustration(rows, keys))
 
+    def page_replay_filters(self):
+        department = self.page_department.pk if self.page_department else None
+        return {"department": department, "page": self.page.pk}
+
+    def decorate_paginated_queryset(self, object_list):
+        rows = list(object_list)
+        if self.is_export:
+            return rows
+        for row in rows:
+            add_element_replay(row, self.replay_link, **self.page_replay_filters())
+        return rows
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         if self.is_export:
             return context
         days = self.page_rows(PageDailyStats)
+        week = self.date_range.last_week()
         context.update(
             page=self.page,
             page_department=self.page_department,
             summary=summary_context(reports.summarise(days, self.date_range)),
             chart=chart_context(reports.signals_per_day(days, self.date_range)),
+            insights=insights_context(insights.page_insights(self.page, week)),
+            page_replay_url=self.replay_link(**self.page_replay_filters()),
         )
+        if not self.results_only:
+            context["clickmap"] = self.clickmap_context()
         return context
+
+    def clickmap_context(self):
+        """The live page's address and its worst clicked elements in the date range, numbered.
+
+        None for a page that is not live or has no address: there is nothing to show.
+        """
+        url = self.page.get_url(self.request) if self.page.live else None
+        if not url:
+            return None
+        rows = (
+            self.page_rows(ElementDailyStats)
+            .filter(date__range=self.date_range.bounds, kind__in=MAIN_KINDS)
+            .exclude(selector="")
+        )
+        # One marker per element and kind: an element's error clicks of every error together.
+        worst = reports.elements_by_frustration(rows, ("kind", "selector")).order_by(
+            "-total_signals", "-total_sessions", "kind", "selector"
+        )
+        rows = list(worst[: self.clickmap_size + 1])
+        markers = [
+            {
+                "number": number,
+                "kind": row["kind"],
+                "label": kind_display(row["kind"]),
+                "letter": str(self.clickmap_letters[row["kind"]]),
+                "selector": row["selector"],
+                "signals": row["total_signals"],
+                "sessions": row["total_sessions"],
+            }
+            for number, row in enumerate(rows[: self.clickmap_size], start=1)
+        ]
+        return {"url": url, "markers": markers, "more": len(rows) > self.clickmap_size}
 
 
 # -- the hub section --------------------------------------------------------------------------
@@ -648,21 +801,42 @@ def frustration_section_context(request, departments):
     per_day = reports.daily_rows(DepartmentDailyStats, user, departments)
     elements = reports.daily_rows(ElementDailyStats, user, departments, date_range)
     pages = reports.daily_rows(PageDailyStats, user, departments, date_range)
+    one_department = departments[0].pk if len(departments) == 1 else None
+
+    def replay_link(**filters):
+        filters["department"] = filters.get("department") or one_department
+        return reports.replay_link(date_range, **filters)
+
+    top_pages = [
+        {
+            **row,
+            "report_url": page_report_url(row),
+            "replay_url": replay_link(page=row["page"]) if row["page"] else None,
+        }
+        for row in reports.pages_by_frustration(pages)[:TOP]
+    ]
+    top_elements = [
+        {**row, "kind_label": kind_display(row["kind"])}
+        for row in reports.elements_by_frustration(elements)[:TOP]
+    ]
+    page_ids = reports.page_ids_by_url(pages, [row["url"] for row in top_elements])
+    for row in top_elements:
+        add_element_replay(row, replay_link, page=page_ids)
+    top_errors = reports.with_most_clicked(reports.javascript_errors(elements)[:TOP], elements)
+    for row in top_errors:
+        row["replay_url"] = replay_link(error=row["detail"], kind=SignalKind.ERROR_CLICK)
     return {
         "date_range": date_range,
         "date_error": date_error,
         "summary": summary_context(reports.summarise(per_day, date_range)),
         "chart": chart_context(reports.signals_per_day(per_day, date_range)),
-        "top_pages": [
-            {**row, "report_url": page_report_url(row)}
-            for row in reports.pages_by_frustration(pages)[:TOP]
-        ],
-        "top_elements": [
-            {**row, "kind_label": kind_display(row["kind"])}
-            for row in reports.elements_by_frustration(elements)[:TOP]
-        ],
-        "top_errors": reports.with_most_clicked(
-            reports.javascript_errors(elements)[:TOP], elements
+        "insights": (
+            insights_context(insights.department_insights(departments[0], date_range.last_week()))
+            if one_department
+            else None
         ),
+        "top_pages": top_pages,
+        "top_elements": top_elements,
+        "top_errors": top_errors,
         "see_all": see_all_links(departments, date_range, explicit_dates),
     }

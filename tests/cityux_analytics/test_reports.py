@@ -3,12 +3,17 @@
 import csv
 import datetime
 import io
+import types
 
 import pytest
-from django.urls import reverse
+from django.http import HttpResponse
+from django.urls import NoReverseMatch, include, path, reverse
 from django.utils import timezone
+from django.utils.html import escape
+from django.utils.http import urlencode
 from wagtail.models import Page
 
+from cityux import urls as project_urls
 from cityux.models import Department, DepartmentRootPage
 from cityux_analytics import reports
 from cityux_analytics.models import (
@@ -439,3 +444,193 @@ def test_reports_appear_in_the_city_ux_menu_of_a_lead(lead_client):
     html = lead_client.get(reverse("wagtailadmin_home")).content.decode()
     for name in REPORTS:
         assert report_url(name) in html
+
+
+# -- links to the replays --------------------------------------------------------------------
+
+# The replay list's query parameters, in the order the links write them (the contract with
+# the replay list of `cityux_analytics.replay`).
+REPLAY_CONTRACT = ("department", "page", "element", "error", "kind", "date_from", "date_to")
+
+
+def _stand_in_replay_list(request):
+    return HttpResponse("replays")
+
+
+@pytest.fixture
+def replay_list(settings):
+    """The URL of the admin replay list; a stand-in route while the replay list is missing."""
+    try:
+        return reverse("cityux_replays:list")
+    except NoReverseMatch:
+        urlconf = types.ModuleType("replay_list_urls")
+        stand_in = [path("", _stand_in_replay_list, name="list")]
+        urlconf.urlpatterns = [
+            path("admin/cityux/replay-list/", include((stand_in, "cityux_replays"))),
+            *project_urls.urlpatterns,
+        ]
+        settings.ROOT_URLCONF = urlconf
+        return reverse("cityux_replays:list")
+
+
+def replay_href(**filters):
+    """The link the contract asks for: the list's URL and the non-empty filters, in order."""
+    query = [(name, filters[name]) for name in REPLAY_CONTRACT if filters.get(name)]
+    return f"{reverse('cityux_replays:list')}?{urlencode(query)}"
+
+
+def default_dates():
+    return {"date_from": ago(27).isoformat(), "date_to": ago(0).isoformat()}
+
+
+def test_replay_link_writes_the_contracts_query_string(replay_list):
+    link = reports.replay_link(
+        DateRange(datetime.date(2026, 3, 1), datetime.date(2026, 3, 7)),
+        kind="rage_click",
+        element="form#licence button[type=submit]",
+        page=12,
+        department=3,
+        error="",
+    )
+    assert link == (
+        f"{replay_list}?department=3&page=12&element=form%23licence+button%5Btype%3Dsubmit%5D"
+        "&kind=rage_click&date_from=2026-03-01&date_to=2026-03-07"
+    )
+
+
+def test_replay_link_refuses_an_unknown_filter(replay_list):
+    with pytest.raises(TypeError):
+        reports.replay_link(selector="button")
+
+
+def test_no_replay_link_without_a_replay_list(settings):
+    urlconf = types.ModuleType("no_replay_urls")
+    urlconf.urlpatterns = []
+    settings.ROOT_URLCONF = urlconf
+    assert reports.replay_link(department=1) is None
+
+
+def test_pages_report_rows_link_to_their_sessions(
+    lead_client, rollups, replay_list, works, pothole
+):
+    html = lead_client.get(report_url("pages")).content.decode()
+    href = replay_href(department=works.pk, page=pothole.pk, **default_dates())
+    assert f'href="{escape(href)}"' in html
+    assert "Watch sessions" in html
+
+
+def test_pages_report_export_has_no_replay_column(lead_client, rollups, replay_list):
+    [row] = csv_rows(lead_client.get(report_url("pages"), {"export": "csv"}))
+    assert "Replays" not in row
+
+
+def test_elements_report_rows_link_to_their_sessions(
+    lead_client, rollups, replay_list, works, pothole
+):
+    html = lead_client.get(report_url("elements")).content.decode()
+    common = {"department": works.pk, "page": pothole.pk, "element": "button.pothole-submit"}
+    rage = replay_href(**common, kind="rage_click", **default_dates())
+    # An element row sums every error its clicks hit: it links to the element's error clicks.
+    error_clicks = replay_href(**common, kind="error_click", **default_dates())
+    assert escape(rage) in html
+    assert escape(error_clicks) in html
+
+
+def test_errors_report_rows_link_to_the_sessions_that_hit_the_error(
+    lead_client, rollups, replay_list, works
+):
+    html = lead_client.get(report_url("errors")).content.decode()
+    assert escape(replay_href(error=WORKS_ERROR, kind="error_click", **default_dates())) in html
+    narrowed = lead_client.get(report_url("errors"), {"department": works.pk}).content.decode()
+    href = replay_href(department=works.pk, error=WORKS_ERROR, kind="error_click")
+    assert escape(href.split("&date_from")[0]) in narrowed
+
+
+def test_replay_links_follow_the_reports_dates(lead_client, rollups, replay_list, works, pothole):
+    dates = {"date_from": ago(6).isoformat(), "date_to": ago(1).isoformat()}
+    html = lead_client.get(report_url("pages"), dates).content.decode()
+    assert escape(replay_href(department=works.pk, page=pothole.pk, **dates)) in html
+
+
+def test_page_ux_report_links_to_the_pages_sessions(
+    lead_client, rollups, replay_list, works, pothole
+):
+    html = lead_client.get(page_report(pothole)).content.decode()
+    page = {"department": works.pk, "page": pothole.pk}
+    assert escape(replay_href(**page, **default_dates())) in html
+    element = replay_href(
+        **page, element="button.pothole-submit", kind="rage_click", **default_dates()
+    )
+    assert escape(element) in html
+    error = replay_href(
+        **page,
+        element="button.pothole-submit",
+        error=WORKS_ERROR,
+        kind="error_click",
+        **default_dates(),
+    )
+    assert escape(error) in html
+
+
+def test_hub_top_lists_link_to_their_sessions(lead_client, rollups, replay_list, works, pothole):
+    response = lead_client.get(reverse("cityux_hub:department", args=["public-works"]))
+    context = response.context
+    page = {"department": works.pk, "page": pothole.pk}
+    assert context["top_pages"][0]["replay_url"] == replay_href(**page, **default_dates())
+    rage = next(row for row in context["top_elements"] if row["kind"] == "rage_click")
+    assert rage["replay_url"] == replay_href(
+        **page, element="button.pothole-submit", kind="rage_click", **default_dates()
+    )
+    assert context["top_errors"][0]["replay_url"] == replay_href(
+        department=works.pk, error=WORKS_ERROR, kind="error_click", **default_dates()
+    )
+    assert escape(context["top_pages"][0]["replay_url"]) in response.content.decode()
+
+
+# -- insights in plain words -----------------------------------------------------------------
+
+
+def test_hub_department_page_says_when_no_change_is_significant(lead_client, rollups):
+    html = lead_client.get(reverse("cityux_hub:department", args=["public-works"])).content
+    html = html.decode()
+    assert "What changed this week" in html
+    assert "No statement this week: no change is larger than chance would explain." in html
+
+
+def test_page_ux_report_says_when_there_is_not_enough_data(lead_client, works, pothole):
+    add_page_days(pothole, "/works/pothole/", works, range(14), sessions=2, rage_click=1)
+    html = lead_client.get(page_report(pothole)).content.decode()
+    assert "No statement this week: not enough data." in html
+
+
+def test_a_rise_is_stated_on_the_hub_and_the_page_report(lead_client, works, pothole):
+    add_department_days(works, range(14), sessions=60)
+    add_page_days(pothole, "/works/pothole/", works, range(7), sessions=60, rage_click=15)
+    add_page_days(pothole, "/works/pothole/", works, range(7, 14), sessions=60, rage_click=4)
+    statement = "Rage clicks on Report a pothole rose from 28 to 105 this week."
+    hub = lead_client.get(reverse("cityux_hub:department", args=["public-works"]))
+    assert statement in hub.content.decode()
+    assert [item["text"] for item in hub.context["insights"]["items"]] == [statement]
+    assert statement in lead_client.get(page_report(pothole)).content.decode()
+
+
+def test_overview_of_several_departments_points_to_their_insights(client, rollups, make_lead):
+    client.force_login(
+        make_lead(*Department.objects.filter(slug__in=["public-works", "police"]), username="two")
+    )
+    response = client.get(reverse("cityux_hub:overview"))
+    assert response.context["insights"] is None
+    assert "Open a department to read, in plain words" in response.content.decode()
+
+
+def test_each_statement_links_to_the_weeks_sessions(lead_client, replay_list, works, pothole):
+    add_department_days(works, range(14), sessions=60)
+    add_page_days(pothole, "/works/pothole/", works, range(7), sessions=60, rage_click=15)
+    add_page_days(pothole, "/works/pothole/", works, range(7, 14), sessions=60, rage_click=4)
+    hub = lead_client.get(reverse("cityux_hub:department", args=["public-works"]))
+    [item] = hub.context["insights"]["items"]
+    week = {"date_from": ago(6).isoformat(), "date_to": ago(0).isoformat()}
+    assert item["replay_url"] == replay_href(
+        department=works.pk, page=pothole.pk, kind="rage_click", **week
+    )
+    assert escape(item["replay_url"]) in hub.content.decode()
