@@ -28,7 +28,7 @@ from cityux.signals import survey_answered_yes
 from .models import Conversion, Exposure, Goal
 from .models.goals import ExposureVariant, GoalKind
 from .mydata import forgotten
-from .profiles import get_profile
+from .profiles import get_profile, shown_in_admin
 
 logger = logging.getLogger(__name__)
 
@@ -251,6 +251,8 @@ def measuring_serve(next_serve):
     def serve(page, request, args, kwargs):
         response = next_serve(page, request, args, kwargs)
         if getattr(request, "is_preview", False) or response.status_code != 200:
+            return response
+        if shown_in_admin(request):
             return response
         try:
             if request.method == "GET":

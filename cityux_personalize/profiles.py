@@ -9,9 +9,11 @@ new visitor's row is created on the first request, so other code can point at it
 import datetime
 import time
 import uuid
+from urllib.parse import urlsplit
 
 from django.core.cache import cache
 from django.db import transaction
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from cityux.consent import PERSONALIZATION, has_consent
@@ -56,9 +58,20 @@ def get_profile(request):
     return _instance(state)
 
 
+def shown_in_admin(request):
+    """A page framed by the Wagtail admin (the click map): staff looking, not a resident."""
+    if request.headers.get("Sec-Fetch-Dest") != "iframe":
+        return False
+    try:
+        admin = reverse("wagtailadmin_home")
+    except NoReverseMatch:
+        return False
+    return urlsplit(request.headers.get("Referer", "")).path.startswith(admin)
+
+
 def note_page_view(request, page):
     """Count a view of a Wagtail page (and its department) in the visitor's profile."""
-    if not personalization_allowed(request):
+    if not personalization_allowed(request) or shown_in_admin(request):
         return
     from cityux.departments import department_id_for_path
 

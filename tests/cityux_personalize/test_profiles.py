@@ -101,6 +101,19 @@ def test_pages_and_department_interest_are_counted(site, make_visitor):
     assert profile.department_interest == {str(department.pk): len(services) + 1}
 
 
+def test_a_page_framed_by_the_admin_is_not_a_visit(site, make_visitor):
+    from cityux.site.models import SectionPage
+
+    parks = SectionPage.objects.get(slug="parks-recreation")
+    visitor = make_visitor()
+    visitor.get("/")
+    framed = {"Sec-Fetch-Dest": "iframe", "Referer": "http://testserver/admin/cityux/pages/3/"}
+    visitor.get(parks.url, headers=framed)
+    visitor.get(parks.url, headers={**framed, "Referer": "http://testserver/"})
+    flush_all()
+    assert VisitorProfile.objects.get().page_visits.get(str(parks.pk)) == 1
+
+
 def test_many_requests_write_the_profile_at_most_once(site, make_visitor):
     visitor = make_visitor()
     with CaptureQueriesContext(connection) as queries:
