@@ -22,6 +22,27 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from .consent import PERSONALIZATION, has_consent
+
+# The anonymous visitor id's cookie: set by cityux_personalize, only with personalisation
+# consent (the consent group "personalization" lists it, so declining deletes it).
+VISITOR_COOKIE = "cityux_vid"
+
+
+def consented_visitor_id(request):
+    """The visitor id of a resident who agreed to personalisation (and sends no GPC / DNT).
+
+    Other apps tag what they store with it, so "My data" can show and delete it; None for
+    everyone else, and for a cookie that is not a valid id.
+    """
+    value = request.COOKIES.get(VISITOR_COOKIE)
+    if not value or not has_consent(request, PERSONALIZATION):
+        return None
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        return None
+
 
 @dataclass(frozen=True)
 class DataSubject:

@@ -43,7 +43,10 @@ class CityUXAnalyticsConfig(AppConfig):
 
         from cityux.models import DepartmentRootPage
 
+        from . import mydata
         from .pages import forget_paths
+
+        mydata.register()
 
         post_migrate.connect(grant_survey_permissions, sender=self)
         for signal in (page_published, page_unpublished, post_page_move):

@@ -1,6 +1,7 @@
 """Ingest: one validated batch becomes session, page view and raw event rows, exactly once."""
 
 import datetime
+import uuid
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -41,8 +42,11 @@ def ingest_batch(payload):
     events = payload["events"]
     first = from_ms(min(e["ts"] for e in events))
     last = from_ms(max(e["ts"] for e in events))
+    # Present only when the resident also agreed to personalisation (see collect's view).
+    visitor_id = _visitor_id(payload.get("visitor"))
     session, _ = TrackedSession.objects.get_or_create(
-        sid=payload["sid"], defaults={"started_at": first, "last_event_at": last}
+        sid=payload["sid"],
+        defaults={"started_at": first, "last_event_at": last, "visitor_id": visitor_id},
     )
     try:
         with transaction.atomic():
@@ -74,12 +78,21 @@ def ingest_batch(payload):
         "closed_at": None,
         "detected_at": None,
     }
+    if visitor_id is not None and session.visitor_id is None:
+        updates["visitor_id"] = visitor_id
     if session.department_id is None:
         department_id = next((v.department_id for v in new_views if v.department_id), None)
         if department_id:
             updates["department_id"] = department_id
     TrackedSession.objects.filter(pk=session.pk).update(**updates)
     return "stored"
+
+
+def _visitor_id(value):
+    try:
+        return uuid.UUID(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
 
 
 def _page_views(session, events):

@@ -31,6 +31,8 @@ class TrackedSession(models.Model):
     page_views = models.PositiveIntegerField(_("page views"), default=0)
     events = models.PositiveIntegerField(_("events"), default=0)
     score = models.PositiveSmallIntegerField(_("frustration score"), null=True, blank=True)
+    # Only for residents who also agreed to personalisation: lets "My data" find the session.
+    visitor_id = models.UUIDField(_("visitor id"), null=True, blank=True, db_index=True)
 
     class Meta:
         verbose_name = _("tracked session")

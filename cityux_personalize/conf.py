@@ -5,6 +5,8 @@ Read when needed (never at import time), so tests can override them.
 
 from django.conf import settings
 
+from cityux.mydata import VISITOR_COOKIE  # noqa: F401  (the core names the cookie)
+
 DEFAULTS = {
     # The visitor's profile is written to the database at most once per this many seconds;
     # in between, updates accumulate in the cache (use a shared cache, e.g. Redis, in production).
@@ -32,7 +34,6 @@ DEFAULTS = {
     "REPORT_MIN_VISITORS": 100,
 }
 
-VISITOR_COOKIE = "cityux_vid"
 
 
 def personalize_setting(name):

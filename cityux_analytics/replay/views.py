@@ -19,6 +19,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from cityux.consent import ANALYTICS, has_consent
+from cityux.mydata import consented_visitor_id
 
 from ..conf import analytics_setting
 from ..models import PageView, TrackedSession
@@ -61,17 +62,20 @@ def upload_replay(request):
         "replay-ip", request.META.get("REMOTE_ADDR", ""), limits["ip"]
     ):
         return _refuse(429, "Too many replay uploads; try again later.")
-    store_chunk(upload)
+    store_chunk(upload, consented_visitor_id(request))
     return _dropped()
 
 
-def store_chunk(upload):
+def store_chunk(upload, visitor_id=None):
     """Store the upload's events compressed, once per (session, seq), within the byte cap."""
     data = ReplayChunk.compress(upload["events"])
     now = timezone.now()
     session, _ = TrackedSession.objects.get_or_create(
-        sid=upload["sid"], defaults={"started_at": now, "last_event_at": now}
+        sid=upload["sid"],
+        defaults={"started_at": now, "last_event_at": now, "visitor_id": visitor_id},
     )
+    if visitor_id is not None and session.visitor_id is None:
+        TrackedSession.objects.filter(pk=session.pk).update(visitor_id=visitor_id)
     stored = ReplayChunk.objects.filter(session=session).aggregate(total=Sum("size"))["total"]
     if (stored or 0) + len(data) > analytics_setting("REPLAY_MAX_BYTES_PER_SESSION"):
         return False

@@ -325,6 +325,8 @@ class SurveyResponse(models.Model):
         on_delete=models.SET_NULL,
         related_name="survey_responses",
     )
+    # Only with personalisation consent: lets "My data" show and delete the answer.
+    visitor_id = models.UUIDField(_("visitor id"), null=True, blank=True, db_index=True)
     answers = models.JSONField(_("answers"), default=dict)
     comment = models.TextField(_("comment"), blank=True)
     sentiment = models.FloatField(_("sentiment"), null=True, blank=True)

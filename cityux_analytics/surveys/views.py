@@ -23,6 +23,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from cityux.consent import ANALYTICS, has_consent
+from cityux.mydata import consented_visitor_id
 from cityux.signals import survey_answered_yes
 
 from ..models import TrackedSession
@@ -142,6 +143,7 @@ def survey_responses(request, survey_id):
         clean,
         _stored_revision_id(survey, revision),
         _consented_session_id(request, data.get("sid")),
+        consented_visitor_id(request),
     )
     _announce_yes(request, survey, clean, page_id)
     return accepted
@@ -169,7 +171,7 @@ def _announce_yes(request, survey, clean, page_id):
         )
 
 
-def _store(survey, path, clean, revision_id, session_id):
+def _store(survey, path, clean, revision_id, session_id, visitor_id=None):
     """Store one response and count it; return the page it was given on (its id, or None)."""
     page_id, department_id = resolve_path(path)
     SurveyResponse.objects.create(
@@ -179,6 +181,7 @@ def _store(survey, path, clean, revision_id, session_id):
         url=path,
         department_id=department_id,
         session_id=session_id,
+        visitor_id=visitor_id,
         answers=clean.answers,
         comment=clean.comment,
         # VADER knows English only: no score beats a wrong one.
