@@ -35,7 +35,6 @@ DEFAULTS = {
 }
 
 
-
 def personalize_setting(name):
     """The value of one setting, from `CITYUX_PERSONALIZE` or the default."""
     overrides = getattr(settings, "CITYUX_PERSONALIZE", {}) or {}
