@@ -1,4 +1,5 @@
 import json
+import re
 
 import pytest
 
@@ -15,39 +16,49 @@ def test_a_valid_batch_parses_into_its_events():
     parsed = _parse(batch([view("/"), click(T0 + 10)], sid="a" * 20, seq=3))
     assert parsed.session_id == "a" * 20 and parsed.seq == 3
     assert [e["t"] for e in parsed.events] == ["view", "click"]
+    assert parsed.events[0]["ref"] == "" and parsed.events[1]["int"] is True
 
 
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        (lambda b: b.update(v=2), "v must be 1"),
-        (lambda b: b.update(sid="short"), "sid must be"),
-        (lambda b: b.update(seq=-1), "seq must be between"),
-        (lambda b: b.update(events=[]), "events must be a list of 1 to 500"),
-        (lambda b: b.update(extra=1), "unknown keys"),
-        (lambda b: b["events"][0].update(value="secret"), "unknown keys ['value']"),
-        (lambda b: b["events"][0].update(t="keypress"), "events[0].t must be one of"),
-        (lambda b: b["events"][0].update(url="/" + "a" * 2048), "longer than 2048"),
-        (lambda b: b["events"][0].update(ts=12), "events[0].ts must be between"),
-        (lambda b: b["events"][0].update(vid=True), "events[0].vid must be a whole number"),
+        (lambda b: b.update(v=2), "v: Invalid enum value 2"),
+        (lambda b: b.update(sid="short"), "sid: Expected `str` matching regex"),
+        (lambda b: b.update(seq=-1), "seq: Expected `int` >= 0"),
+        (lambda b: b.update(events=[]), "events: Expected `array` of length >= 1"),
+        (lambda b: b.update(extra=1), "batch: Object contains unknown field `extra`"),
+        (
+            lambda b: b["events"][0].update(value="secret"),
+            "events[0]: Object contains unknown field `value`",
+        ),
+        (lambda b: b["events"][0].update(t="keypress"), "events[0].t: Invalid value 'keypress'"),
+        (
+            lambda b: b["events"][0].update(url="/" + "a" * 2048),
+            "events[0].url: Expected `str` of length <= 2048",
+        ),
+        (lambda b: b["events"][0].update(ts=12), "events[0].ts: Expected `int` >= 946684800000"),
+        (lambda b: b["events"][0].update(ts=T0 + 0.5), "events[0].ts: Expected `int`, got `float`"),
+        (lambda b: b["events"][0].update(vid=True), "events[0].vid: Expected `int`, got `bool`"),
+        (lambda b: b["events"][0].pop("url"), "events[0]: Object missing required field `url`"),
+        (lambda b: b["events"].append(7), "events[1]: Expected `object`, got `int`"),
     ],
 )
 def test_invalid_batches_are_refused_with_a_message_naming_the_field(change, message):
     data = batch([view("/")])
     change(data)
-    with pytest.raises(SchemaError, match=message.replace("[", r"\[").replace("]", r"\]")):
+    with pytest.raises(SchemaError, match=re.escape(message)):
         _parse(data)
 
 
 def test_click_fields_are_all_checked():
     bad = click(T0)
     bad["re"] = "teleport"
-    with pytest.raises(SchemaError, match=r"events\[0\].re must be one of"):
+    with pytest.raises(SchemaError, match=r"events\[0\].re: Invalid enum value 'teleport'"):
         _parse(batch([bad]))
 
 
 def test_more_than_500_events_are_refused():
-    with pytest.raises(SchemaError, match="1 to 500"):
+    with pytest.raises(SchemaError, match="events: Expected `array` of length <= 500"):
         _parse(batch([{"t": "hide", "ts": T0, "vid": 0} for _ in range(501)]))
 
 
