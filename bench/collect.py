@@ -1,10 +1,21 @@
 """Collect endpoint throughput against a bare Django view, same gunicorn server, same run.
 
-    .venv/bin/python bench/collect.py [--seconds 10] [--connections 8]
+    .venv/bin/python bench/collect.py [--seconds 10] [--rounds 3] [--connections 8]
 
 Needs `wrk` (apt-get install wrk) and Redis (the collect path enqueues to a real broker, on a
-queue nobody consumes; it is purged afterwards). Prints requests/s of both and the ratio
-(budget: collect ≥ 0.8 × bare).
+queue nobody consumes; it is purged afterwards).
+
+Two servers are measured one after the other, each for `--rounds` alternating wrk runs of the
+bare view and of the collect endpoint:
+
+* ``cityux.wsgi:application``, the site as shipped: `CollectFastPath` answers the collect URL
+  without the page middleware (cityux_analytics/wsgi.py). This is the budgeted figure.
+* Django's plain WSGI application, where the batch goes through URL resolution and every
+  middleware like any page: the figure for a site that does not wrap its WSGI app.
+
+For each it prints requests/s (median of the rounds), the ratio collect / bare (budget ≥ 0.8)
+and the ratio of server CPU time per request (bare / collect, from the workers' /proc stat),
+which is less disturbed by other load on the machine than requests/s.
 """
 
 import argparse
@@ -13,6 +24,7 @@ import os
 import re
 import secrets
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -60,12 +72,60 @@ def wrk(url, seconds, connections, lua):
     statuses = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     if statuses:
         raise SystemExit(f"{url} answered {statuses.group(1)} non-2xx responses:\n{output}")
-    return float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    requests = int(re.search(r"(\d+) requests in", output).group(1))
+    return float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)), requests
+
+
+def cpu_seconds(master):
+    """User + system CPU time of gunicorn's workers (the master only supervises)."""
+    children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    total = 0
+    for pid in children:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except FileNotFoundError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime in clock ticks
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def measure(app, args, env, lua):
+    """Median requests/s and CPU per request of bare and collect, alternating, on one server."""
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", app,
+         "-w", str(args.workers), "--threads", str(args.threads),
+         "-b", f"127.0.0.1:{args.port}", "--log-level", "warning"],
+        cwd=ROOT, env=env,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{args.port}"
+    urls = {"bare": base + "/bench/bare/", "collect": base + "/cityux/collect/"}
+    rates = {"bare": [], "collect": []}
+    cpu = {"bare": [], "collect": []}
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(urllib.request.Request(urls["bare"], method="POST"))
+                break
+            except OSError:
+                time.sleep(0.1)
+        for url in urls.values():  # warm up both paths in every worker
+            wrk(url, 2, args.connections, lua)
+        for _ in range(args.rounds):
+            for name, url in urls.items():
+                before = cpu_seconds(server.pid)
+                rate, requests = wrk(url, args.seconds, args.connections, lua)
+                rates[name].append(rate)
+                cpu[name].append((cpu_seconds(server.pid) - before) / requests)
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    return {name: (statistics.median(rates[name]), statistics.median(cpu[name])) for name in urls}
 
 
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--port", type=int, default=8765)
     # gunicorn's advice for sync workers: 2 × cores + 1.
@@ -85,38 +145,23 @@ def main():
         "CELERY_TASK_DEFAULT_QUEUE": queue,
         "PYTHONPATH": str(ROOT),
     }
-    setup_database(env)
-    cookie = consent_cookie(env)
-    body = sample_batch()
-    lua = workdir / "post.lua"
-    lua.write_text(
-        'wrk.method = "POST"\n'
-        f"wrk.body = {json.dumps(body)}\n"
-        'wrk.headers["Content-Type"] = "application/json"\n'
-        f'wrk.headers["Origin"] = "http://127.0.0.1:{args.port}"\n'
-        f'wrk.headers["Cookie"] = "cookie_consent={cookie}"\n'
-    )
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "cityux.wsgi:application",
-         "-w", str(args.workers), "--threads", str(args.threads),
-         "-b", f"127.0.0.1:{args.port}", "--log-level", "warning"],
-        cwd=ROOT, env=env,
-    )  # fmt: skip
+    servers = {
+        "site as shipped (CollectFastPath)": "cityux.wsgi:application",
+        "plain Django WSGI app": "django.core.wsgi:get_wsgi_application()",
+    }
     try:
-        base = f"http://127.0.0.1:{args.port}"
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(urllib.request.Request(base + "/bench/bare/", method="POST"))
-                break
-            except OSError:
-                time.sleep(0.1)
-        wrk(base + "/cityux/collect/", 2, args.connections, str(lua))  # warm up both paths
-        wrk(base + "/bench/bare/", 2, args.connections, str(lua))
-        bare = wrk(base + "/bench/bare/", args.seconds, args.connections, str(lua))
-        collect = wrk(base + "/cityux/collect/", args.seconds, args.connections, str(lua))
+        setup_database(env)
+        cookie = consent_cookie(env)
+        lua = workdir / "post.lua"
+        lua.write_text(
+            'wrk.method = "POST"\n'
+            f"wrk.body = {json.dumps(sample_batch())}\n"
+            'wrk.headers["Content-Type"] = "application/json"\n'
+            f'wrk.headers["Origin"] = "http://127.0.0.1:{args.port}"\n'
+            f'wrk.headers["Cookie"] = "cookie_consent={cookie}"\n'
+        )
+        results = {label: measure(app, args, env, str(lua)) for label, app in servers.items()}
     finally:
-        server.terminate()
-        server.wait(timeout=10)
         import redis
 
         client = redis.Redis.from_url(env["CELERY_BROKER_URL"])
@@ -125,12 +170,19 @@ def main():
         shutil.rmtree(workdir, ignore_errors=True)
 
     print(
-        f"gunicorn, {args.workers} workers x {args.threads} threads; "
-        f"wrk, {args.connections} connections"
+        f"gunicorn, {args.workers} workers x {args.threads} threads; wrk, {args.connections} "
+        f"connections; median of {args.rounds} rounds of {args.seconds} s"
     )
-    print(f"bare Django view (204):   {bare:10.0f} requests/s")
-    print(f"collect endpoint (204):   {collect:10.0f} requests/s  (validate, consent, enqueue)")
-    print(f"ratio collect / bare:     {collect / bare:10.2f}   (budget ≥ 0.80)")
+    for label, result in results.items():
+        (bare, bare_cpu), (collect, collect_cpu) = result["bare"], result["collect"]
+        print(f"{label}:")
+        print(f"  bare Django view (204):  {bare:8.0f} requests/s  {bare_cpu * 1e6:6.0f} µs CPU")
+        print(
+            f"  collect endpoint (204):  {collect:8.0f} requests/s  {collect_cpu * 1e6:6.0f} µs CPU"
+            "  (validate, consent, enqueue)"
+        )
+        print(f"  ratio collect / bare:    {collect / bare:8.2f}   (budget ≥ 0.80)")
+        print(f"  CPU ratio bare / collect:{bare_cpu / collect_cpu:8.2f}")
 
 
 if __name__ == "__main__":

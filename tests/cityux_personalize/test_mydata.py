@@ -6,6 +6,7 @@ import uuid
 import pytest
 from django.apps import apps
 from django.db import models
+from django.test import RequestFactory
 
 from cityux import mydata as core_mydata
 from cityux.consent import PERSONALIZATION, has_consent
@@ -197,7 +198,7 @@ def test_delete_can_also_withdraw_consent(form_page, make_visitor):
     client = make_visitor()
     visit(client, form_page)
     client.post(MY_DATA, {"confirm": "yes", "withdraw": "yes"})
-    request = type("Request", (), {"COOKIES": {}, "headers": {}})()
+    request = RequestFactory().get("/")
     request.COOKIES = {name: morsel.value for name, morsel in client.cookies.items()}
     assert not has_consent(request, PERSONALIZATION)
 
