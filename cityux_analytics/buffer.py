@@ -6,12 +6,17 @@ together, so with a Redis broker the endpoint only LPUSHes the batch's bytes, an
 
 Delivery is at least once and ingest is idempotent on (session, seq), so a drainer that dies
 mid-way loses nothing: the next one ingests what was left in the processing list again.
+
+An entry is the batch's JSON, or, for a resident who agreed to personalisation,
+``v:<visitor id>`` and a newline before it.
 """
 
 import functools
+import logging
 
 from celery import current_app
 
+from . import ratelimit
 from .schema import batch_payload, parse_batch
 
 
@@ -37,13 +42,44 @@ def _client(url):
     return redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=5)
 
 
-def push(body):
-    """Queue one validated batch, as the bytes the browser sent, for the drainer."""
-    _client(broker_url()).lpush(_key(), body)
+logger = logging.getLogger(__name__)
+_VISITOR = b"v:"
+
+
+def push(body, visitor_id=None, limits=()):
+    """Queue one validated batch, as the bytes the browser sent, for the drainer.
+
+    `limits` (scope, identity, limit) are counted in Redis in the same round trip; if one is
+    exceeded nothing is queued and False is returned.
+    """
+    if visitor_id is not None:
+        body = b"%s%s\n%s" % (_VISITOR, str(visitor_id).encode(), body)
+    client = _client(broker_url())
+    if not limits:
+        client.lpush(_key(), body)
+        return True
+    return not ratelimit.redis_hit(client, _key(":rate"), limits, push=(_key(), body))
+
+
+def over_limits(limits):
+    """Count `limits` (scope, identity, limit) across processes when the broker is Redis.
+
+    Falls back to this process's own counts without Redis or while it cannot be reached.
+    """
+    if uses_redis_buffer():
+        try:
+            return ratelimit.redis_hit(_client(broker_url()), _key(":rate"), limits)
+        except Exception as error:  # Redis down: limit per process rather than not at all
+            logger.warning("Rate limits counted per process, Redis failed: %s", error)
+    return ratelimit.over_any(limits)
 
 
 def _payload(raw):
-    return batch_payload(parse_batch(raw))
+    visitor_id = None
+    if raw.startswith(_VISITOR):
+        visitor, _, raw = raw[len(_VISITOR) :].partition(b"\n")
+        visitor_id = visitor.decode()
+    return batch_payload(parse_batch(raw), visitor_id)
 
 
 def drain(ingest, limit=2000, lock_seconds=300):

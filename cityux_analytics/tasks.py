@@ -6,7 +6,7 @@ import logging
 from celery import shared_task
 from django.db import transaction
 
-from . import buffer, pipeline
+from . import buffer, pipeline, ratelimit
 from .ingest import ingest_batch
 from .models import SpooledBatch
 from .schema import batch_payload
@@ -33,24 +33,33 @@ def ingest(self, payload):
         raise self.retry(exc=error, countdown=2**self.request.retries) from error
 
 
-def enqueue_batch(batch, body):
+def enqueue_batch(batch, body, visitor_id=None, limits=()):
     """Hand a valid batch to the broker; if it cannot take it, keep it in the spool.
 
     `body` is the request's bytes, already validated into `batch`: the Redis buffer stores
     them as they are, which saves encoding the batch again on the request thread.
+    `visitor_id` is given only for a resident who also agreed to personalisation; it links the
+    session to them so "My data" can show and delete it. `limits` (scope, identity, limit) are
+    counted first (see ratelimit.py); returns False, queuing nothing, if one is exceeded.
     """
     payload = None
+    counted = False
     try:
         if buffer.uses_redis_buffer():
-            buffer.push(body)
-        else:
-            payload = batch_payload(batch)
-            ingest.apply_async((payload,), retry=False)
+            return buffer.push(body, visitor_id, limits)
+        counted = True
+        if ratelimit.over_any(limits):
+            return False
+        payload = batch_payload(batch, visitor_id)
+        ingest.apply_async((payload,), retry=False)
     except Exception as error:  # any broker failure: the batch must not be lost
+        if not counted and ratelimit.over_any(limits):
+            return False
         logger.warning("Broker unavailable, spooling batch: %s", error)
         SpooledBatch.objects.create(
-            payload=payload or batch_payload(batch), last_error=str(error)[:2000]
+            payload=payload or batch_payload(batch, visitor_id), last_error=str(error)[:2000]
         )
+    return True
 
 
 @shared_task(name="cityux_analytics.drain_collect_buffer", acks_late=True)

@@ -21,9 +21,9 @@ from django.views.decorators.http import require_GET, require_POST
 from cityux.consent import ANALYTICS, has_consent
 from cityux.mydata import consented_visitor_id
 
+from ..buffer import over_limits
 from ..conf import analytics_setting
 from ..models import PageView, TrackedSession
-from ..ratelimit import over_limit
 from ..schema import SchemaError
 from ..views.collect import origin_allowed
 from ..views.reports import FORBIDDEN_TEMPLATE
@@ -58,8 +58,11 @@ def upload_replay(request):
     except SchemaError as error:
         return _refuse(400, str(error))
     limits = analytics_setting("RATE_LIMITS")
-    if over_limit("replay-session", upload["sid"], limits["session"]) or over_limit(
-        "replay-ip", request.META.get("REMOTE_ADDR", ""), limits["ip"]
+    if over_limits(
+        (
+            ("replay-session", upload["sid"], limits["session"]),
+            ("replay-ip", request.META.get("REMOTE_ADDR", ""), limits["ip"]),
+        )
     ):
         return _refuse(429, "Too many replay uploads; try again later.")
     store_chunk(upload, consented_visitor_id(request))

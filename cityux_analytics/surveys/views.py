@@ -26,9 +26,9 @@ from cityux.consent import ANALYTICS, has_consent
 from cityux.mydata import consented_visitor_id
 from cityux.signals import survey_answered_yes
 
+from ..buffer import over_limits
 from ..models import TrackedSession
 from ..pages import resolve_path
-from ..ratelimit import over_limit
 from ..schema import SESSION_ID
 from ..views.collect import origin_allowed
 from .answers import InvalidAnswers, clean_answers
@@ -197,10 +197,11 @@ def _refusal(request, survey_id, ip_limit):
     if not origin_allowed(request):
         return _error(403, _("This endpoint only accepts answers from this site's pages."))
     limits = survey_setting("RATE_LIMITS")
-    # The address is only counted in memory for a minute, never stored.
-    if over_limit(f"survey-{ip_limit}", request.META.get("REMOTE_ADDR", ""), limits[ip_limit]):
+    # The address is only counted for a minute (in Redis under a keyed hash), never stored.
+    address = request.META.get("REMOTE_ADDR", "")
+    if over_limits(((f"survey-{ip_limit}", address, limits[ip_limit]),)):
         return _error(429, _("Too many requests; please try again in a minute."))
-    if ip_limit == "ip" and over_limit("survey", survey_id, limits["survey"]):
+    if ip_limit == "ip" and over_limits((("survey", survey_id, limits["survey"]),)):
         return _error(429, _("Too many answers to this survey; please try again in a minute."))
     return None
 

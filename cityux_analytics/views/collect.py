@@ -7,9 +7,9 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from cityux.consent import ANALYTICS, has_consent
+from cityux.mydata import consented_visitor_id
 
 from ..conf import analytics_setting
-from ..ratelimit import over_limit
 from ..schema import MAX_BATCH_BYTES, SchemaError, parse_batch
 from ..tasks import enqueue_batch
 
@@ -20,7 +20,7 @@ def _refuse(status, message):
 
 def origin_allowed(request):
     """The batch comes from a page of this site (Origin, or Referer when Origin is absent)."""
-    claimed = request.headers.get("Origin") or request.headers.get("Referer")
+    claimed = request.META.get("HTTP_ORIGIN") or request.META.get("HTTP_REFERER")
     if not claimed:
         return False
     host = urlsplit(claimed).netloc
@@ -35,7 +35,7 @@ def collect(request):
     if not has_consent(request, ANALYTICS):
         return HttpResponse(status=204)  # dropped unread: no consent, or GPC / DNT
     try:
-        length = int(request.headers.get("Content-Length") or 0)
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:
         length = 0
     if length > MAX_BATCH_BYTES:
@@ -46,9 +46,10 @@ def collect(request):
     except SchemaError as error:
         return _refuse(400, str(error))
     limits = analytics_setting("RATE_LIMITS")
-    if over_limit("session", batch.session_id, limits["session"]) or over_limit(
-        "ip", request.META.get("REMOTE_ADDR", ""), limits["ip"]
-    ):
+    counters = (
+        ("session", batch.session_id, limits["session"]),
+        ("ip", request.META.get("REMOTE_ADDR", ""), limits["ip"]),
+    )
+    if not enqueue_batch(batch, body, consented_visitor_id(request), counters):
         return _refuse(429, "Too many batches; the tracker will retry later.")
-    enqueue_batch(batch, body)
     return HttpResponse(status=204)

@@ -1,6 +1,7 @@
 import json
 
 import pytest
+from django.test import Client
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
@@ -9,8 +10,18 @@ from cityux_analytics.models import RawEvent, SpooledBatch, TrackedSession
 from cityux_analytics.tasks import drain_spool
 from tests.cityux_analytics.conftest import celery_broker
 from tests.cityux_analytics.factories import T0, batch, body, click, new_sid, view
+from tests.cityux_analytics.fast_path_client import FastPathClient
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(params=["through Django", "fast path"])
+def client(request):
+    """Every test here runs twice: as a plain Django request, and as the shipped WSGI app
+    serves it (cityux_analytics.wsgi.CollectFastPath)."""
+    return FastPathClient() if request.param == "fast path" else Client()
+
+
 URL = "/cityux/collect/"
 ORIGIN = {"Origin": "http://testserver"}
 
@@ -179,3 +190,89 @@ def test_a_drainer_that_died_midway_loses_nothing_and_counts_nothing_twice(
         buffer.drain(dies_after_storing)
     assert buffer.drain(ingest_batch) == 2  # the leftover again (a no-op), then the other
     assert RawEvent.objects.count() == 3
+
+
+def _resident_with_both_consents(client):
+    client.post("/cityux/cookies/", {"action": "accept_all"})
+    client.get("/")  # personalisation sets the visitor cookie
+    return client.cookies["cityux_vid"].value
+
+
+def test_a_residents_session_is_linked_to_them_for_my_data(client, city):
+    visitor = _resident_with_both_consents(client)
+    sid = new_sid()
+    assert _post(client, body([view("/")], sid=sid)).status_code == 204
+    assert str(TrackedSession.objects.get(sid=sid).visitor_id) == visitor
+
+
+def test_through_the_redis_buffer_the_link_survives(client, city, redis_buffer):
+    from cityux_analytics.tasks import drain_collect_buffer
+
+    visitor = _resident_with_both_consents(client)
+    sid = new_sid()
+    _post(client, body([view("/")], sid=sid))
+    assert drain_collect_buffer() == 1
+    assert str(TrackedSession.objects.get(sid=sid).visitor_id) == visitor
+
+
+def test_through_the_spool_the_link_survives(client, city):
+    visitor = _resident_with_both_consents(client)
+    sid = new_sid()
+    with celery_broker("redis://127.0.0.1:1/0"):
+        _post(client, body([view("/")], sid=sid))
+    assert drain_spool() == 1
+    assert str(TrackedSession.objects.get(sid=sid).visitor_id) == visitor
+
+
+def test_without_personalisation_consent_no_visitor_is_linked(consented_client):
+    consented_client.cookies["cityux_vid"] = "0f8fad5b-d9cb-469f-a165-70867728950e"  # left over
+    sid = new_sid()
+    _post(consented_client, body([view("/")], sid=sid))
+    assert TrackedSession.objects.get(sid=sid).visitor_id is None
+
+
+def test_with_redis_the_limits_hold_across_server_processes(
+    consented_client, settings, redis_buffer
+):
+    from cityux_analytics import buffer, ratelimit
+
+    settings.CITYUX_ANALYTICS = {"RATE_LIMITS": {"session": 2, "ip": 100}}
+    sid = new_sid()
+    codes = []
+    for seq in range(4):
+        ratelimit.reset()  # as if each batch reached another gunicorn worker
+        codes.append(_post(consented_client, body([view("/")], sid=sid, seq=seq)).status_code)
+    assert codes == [204, 204, 429, 429]
+    assert buffer.pending() == 2  # a refused batch is not queued
+
+
+def test_redis_holds_no_ip_address_or_session_id(consented_client, redis_buffer):
+    sid = new_sid()
+    response = consented_client.post(
+        URL, body([view("/")], sid=sid), content_type="application/json", headers=ORIGIN,
+        REMOTE_ADDR="203.0.113.7",
+    )  # fmt: skip
+    assert response.status_code == 204
+    keys = [key.decode() for key in redis_buffer.scan_iter("cityux:analytics:*")]
+    assert any(":rate:" in key for key in keys)
+    assert not any("203.0.113.7" in key or sid in key for key in keys)
+
+
+def test_with_redis_down_the_limits_fall_back_to_the_process(consented_client, settings):
+    settings.CITYUX_ANALYTICS = {"RATE_LIMITS": {"session": 1, "ip": 100}}
+    sid = new_sid()
+    with celery_broker("redis://127.0.0.1:1/0"):
+        first = _post(consented_client, body([view("/")], sid=sid, seq=0)).status_code
+        second = _post(consented_client, body([view("/")], sid=sid, seq=1)).status_code
+    assert (first, second) == (204, 429)
+    assert SpooledBatch.objects.count() == 1
+
+
+def test_replay_and_survey_limits_are_shared_through_redis_too(redis_buffer):
+    from cityux_analytics import buffer, ratelimit
+
+    hits = []
+    for _ in range(3):
+        ratelimit.reset()
+        hits.append(buffer.over_limits((("replay-session", "s" * 20, 2),)))
+    assert hits == [False, False, True]
