@@ -8,7 +8,7 @@ are not personal data: they stay.
 """
 
 from django.db import transaction
-from django.db.models import Count, Q, Sum
+from django.db.models import OuterRef, Prefetch, Q, Subquery, Sum
 from django.utils.translation import gettext_lazy as _
 
 from cityux.mydata import register_data_source
@@ -31,30 +31,50 @@ def _responses(subject):
 
 
 def session_rows(subject):
-    """Each measured visit: when, the pages seen, the frustration met, whether it was recorded."""
+    """Each measured visit: when, the pages seen, the frustration met, whether it was recorded.
+
+    Three queries whatever the number of sessions: the sessions with their recording size,
+    their page views, and their signals counted by kind.
+    """
+    from .models import FrustrationSignal, PageView
+    from .replay.models import ReplayChunk
+
     if not subject.visitor_ids:
         return []
-    sessions = (
-        _sessions(subject)
-        .annotate(replay_bytes=Sum("replay_chunks__size"), signal_count=Count("signals"))
-        .order_by("-started_at")
+    recorded = (
+        ReplayChunk.objects.filter(session=OuterRef("pk"))
+        .values("session")
+        .annotate(total=Sum("size"))
+        .values("total")
     )
-    rows = []
-    for session in sessions:
-        views = session.views.order_by("started_at").values_list("url", flat=True)
-        signals = session.signals.values("kind").annotate(times=Sum("count")).order_by("kind")
-        rows.append(
-            {
-                "started": session.started_at.isoformat(),
-                "last_activity": session.last_event_at.isoformat(),
-                "pages_viewed": list(views[:MAX_PAGES_LISTED]),
-                "difficulties_measured": {row["kind"]: row["times"] for row in signals},
-                "frustration_score": session.score,
-                "screen_recording_kept": bool(session.replay_bytes),
-                "recording_bytes": session.replay_bytes or 0,
-            }
+    sessions = list(
+        _sessions(subject)
+        .annotate(replay_bytes=Subquery(recorded))
+        .order_by("-started_at")
+        .prefetch_related(
+            Prefetch("views", queryset=PageView.objects.order_by("started_at").only("session", "url"))
         )
-    return rows
+    )
+    difficulties = {}
+    for row in (
+        FrustrationSignal.objects.filter(session__in=sessions)
+        .values("session_id", "kind")
+        .annotate(times=Sum("count"))
+        .order_by("kind")
+    ):
+        difficulties.setdefault(row["session_id"], {})[row["kind"]] = row["times"]
+    return [
+        {
+            "started": session.started_at.isoformat(),
+            "last_activity": session.last_event_at.isoformat(),
+            "pages_viewed": [view.url for view in session.views.all()[:MAX_PAGES_LISTED]],
+            "difficulties_measured": difficulties.get(session.pk, {}),
+            "frustration_score": session.score,
+            "screen_recording_kept": bool(session.replay_bytes),
+            "recording_bytes": session.replay_bytes or 0,
+        }
+        for session in sessions
+    ]
 
 
 def delete_sessions(subject):

@@ -138,3 +138,31 @@ def test_a_privacy_signal_stops_the_link_even_with_the_cookie(city, works):
     survey = make_survey(works, questions=[("yes_no", {"label": "Found it?", "required": False})])
     answer_survey(client, survey)
     assert SurveyResponse.objects.get().visitor_id is None
+
+
+def test_session_rows_count_each_recording_once_in_a_fixed_number_of_queries(
+    city, django_assert_num_queries
+):
+    import uuid
+
+    from cityux.mydata import DataSubject
+    from cityux_analytics.mydata import session_rows
+
+    visitor = str(uuid.uuid4())
+    sids = [measured_visit(visitor) for _ in range(3)]
+    store_chunk({"v": 1, "sid": sids[0], "seq": 1, "events": [{"type": 3, "data": {"x": 1}}]})
+    pipeline.process_closed_sessions(now=timezone.now() + datetime.timedelta(minutes=31))
+    # Two signal rows and two chunks on one session: a join of both would double the bytes.
+    session = TrackedSession.objects.get(sid=sids[0])
+    FrustrationSignal.objects.create(
+        session=session, view_id=0, kind="dead_click", selector="#x", occurred_at=timezone.now()
+    )
+    assert FrustrationSignal.objects.filter(session=session).count() >= 2
+    stored = sum(ReplayChunk.objects.filter(session__sid__in=sids).values_list("size", flat=True))
+
+    subject = DataSubject(request=None, visitor_ids=(uuid.UUID(visitor),))
+    with django_assert_num_queries(3):
+        rows = session_rows(subject)
+    assert len(rows) == 3
+    assert sum(row["recording_bytes"] for row in rows) == stored
+    assert all(row["pages_viewed"] == [PAGE] for row in rows)
