@@ -52,7 +52,9 @@ def session_rows(subject):
         .annotate(replay_bytes=Subquery(recorded))
         .order_by("-started_at")
         .prefetch_related(
-            Prefetch("views", queryset=PageView.objects.order_by("started_at").only("session", "url"))
+            Prefetch(
+                "views", queryset=PageView.objects.order_by("started_at").only("session", "url")
+            )
         )
     )
     difficulties = {}
