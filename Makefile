@@ -40,10 +40,15 @@ lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-# The whole suite on SQLite, then again on PostgreSQL when DATABASE_URL is set.
+# The whole suite on SQLite. When DATABASE_URL is set (CI), the browser tests run once, on
+# that PostgreSQL, after every other test has run on both databases.
 test: install-dev chromium node_modules/.package-lock.json lint
-	env -u DATABASE_URL $(BIN)/pytest
-	@if [ -n "$$DATABASE_URL" ]; then echo "== again on $$DATABASE_URL =="; $(BIN)/pytest; fi
+	@if [ -n "$$DATABASE_URL" ]; then \
+		env -u DATABASE_URL $(BIN)/pytest -m "not browser" && \
+		echo "== again on $$DATABASE_URL, with the browser tests ==" && $(BIN)/pytest; \
+	else \
+		$(BIN)/pytest; \
+	fi
 
 screenshots: install-dev chromium node_modules/.package-lock.json
 	CITYUX_SCREENSHOT_DIR=docs/screenshots $(BIN)/pytest tests/e2e

@@ -9,7 +9,10 @@ import time
 from pathlib import Path
 
 import pytest
+from django.apps import apps as django_apps
 from django.core.management import call_command
+from django.core.management.color import no_style
+from django.db import connection, transaction
 
 from tests.conftest import seed_city
 
@@ -30,6 +33,7 @@ CHROMIUM_FLAGS = [
 ]
 
 
+@pytest.hookimpl(tryfirst=True)  # before `-m` selects on the marker
 def pytest_collection_modifyitems(items):
     for item in items:
         if "tests/e2e/" in str(item.fspath).replace(os.sep, "/"):
@@ -73,11 +77,63 @@ def page(new_context):
     return new_context().new_page()
 
 
+SNAPSHOT_PREFIX = "e2e_snapshot__"
+_snapshot_tables = []
+
+
+def _quoted_tables(connection):
+    quote = connection.ops.quote_name
+    return [
+        (quote(table), quote(SNAPSHOT_PREFIX + table))
+        for table in sorted(connection.introspection.django_table_names(only_existing=True))
+    ]
+
+
+def _take_snapshot(connection):
+    """Copy every table of the freshly built demo beside it, inside the test database.
+
+    The copies are not Django tables, so the flush after each transactional test leaves them.
+    """
+    tables = _quoted_tables(connection)
+    with connection.cursor() as cursor:
+        for table, copy in tables:
+            cursor.execute(f"DROP TABLE IF EXISTS {copy}")
+            cursor.execute(f"CREATE TABLE {copy} AS SELECT * FROM {table}")
+    _snapshot_tables[:] = tables
+
+
+def _restore_snapshot(connection):
+    """Empty every table and fill it from the demo's copy, in one transaction."""
+    style = no_style()
+    names = [table for table, _ in _snapshot_tables]
+    with transaction.atomic(), connection.cursor() as cursor:
+        flush = connection.ops.sql_flush(
+            style,
+            connection.introspection.django_table_names(only_existing=True),
+            allow_cascade=True,
+        )
+        for statement in flush:
+            cursor.execute(statement)
+        for table, copy in _snapshot_tables:
+            cursor.execute(f"INSERT INTO {table} SELECT * FROM {copy}")
+        for statement in connection.ops.sequence_reset_sql(style, django_apps.get_models()):
+            cursor.execute(statement)
+    return names
+
+
 @pytest.fixture
 def city_site(transactional_db, live_server, browser):
-    """The reference city site, seeded the way `cityux_demo` seeds it, served by live_server."""
-    seed_city()
-    call_command("cityux_demo", "--no-traffic", verbosity=0)
+    """The reference city site, seeded the way `cityux_demo` seeds it, served by live_server.
+
+    The demo is built once per test run and restored from a copy in the database for every
+    other test: building it takes several seconds, restoring it a fraction of one.
+    """
+    if _snapshot_tables:
+        _restore_snapshot(connection)
+    else:
+        seed_city()
+        call_command("cityux_demo", "--no-traffic", verbosity=0)
+        _take_snapshot(connection)
     seed_city()  # the demo changed pages and groups: drop the cached maps again
     yield live_server
     # Close the pages and let the server finish what they sent on the way out (beacons),
