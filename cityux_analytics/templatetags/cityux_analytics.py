@@ -3,6 +3,7 @@
 import json
 
 from django import template
+from django.core.exceptions import ImproperlyConfigured
 from django.templatetags.static import static
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html, format_html_join
@@ -13,6 +14,13 @@ from ..conf import analytics_setting
 from ..replay.privacy import is_blocked_request, unmasks_page
 
 register = template.Library()
+
+
+def _blocked(request):
+    try:
+        return request is not None and is_blocked_request(request)
+    except ImproperlyConfigured:
+        return True  # a block pattern that does not compile: record nothing (system check E101)
 
 
 def _selectors(name):
@@ -38,7 +46,7 @@ def replay_attributes(request=None, page=None):
     ]
     if mode == "sample":
         attributes.append(("data-replay-sample", analytics_setting("REPLAY_SAMPLE_PERCENT")))
-    if request is not None and is_blocked_request(request):
+    if _blocked(request):
         # Nothing else matters: the recorder will not look at this page.
         return [*attributes, ("data-replay-block", "1")]
     if analytics_setting("REPLAY_MASK_SELECTORS"):

@@ -7,6 +7,7 @@ from django.core.exceptions import ImproperlyConfigured
 from cityux.models import Department
 from cityux.site.models import FormPage, HomePage, SearchPage, SectionPage, ServicePage
 from cityux_analytics.models import TrackedSession
+from cityux_analytics.replay.checks import check_block_url_patterns
 from cityux_analytics.replay.privacy import (
     blocked_offsets,
     is_blocked_path,
@@ -181,3 +182,20 @@ def test_the_player_says_all_text_was_masked_and_counts_the_pages_left_out(
     assert "relaxed masking" not in html
     assert "1 page of this session was not recorded." in html
     assert "This page is not recorded: it shows the resident's own data." in html
+
+
+def test_a_block_pattern_that_does_not_compile_fails_the_system_check(settings):
+    settings.CITYUX_ANALYTICS = {"REPLAY_BLOCK_URL_PATTERNS": ["^/account/(("]}
+    errors = check_block_url_patterns(None)
+    assert [error.id for error in errors] == ["cityux_analytics.E101"]
+    assert "^/account/((" in errors[0].msg
+
+
+def test_until_it_is_fixed_no_page_is_recorded(site_client, settings):
+    settings.CITYUX_ANALYTICS = {
+        **settings.CITYUX_ANALYTICS,
+        "REPLAY_BLOCK_URL_PATTERNS": ["^/account/(("],
+    }
+    response = site_client.get("/cityux/personalize/area/")
+    assert response.status_code == 200
+    assert 'data-replay-block="1"' in _tracker_tag(site_client, "/cityux/personalize/area/")

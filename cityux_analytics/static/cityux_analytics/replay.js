@@ -8,10 +8,10 @@
  * attribute (title, alt, aria-label, placeholder, link addresses, data-*) of the page, except in
  * the regions the site marks as its own content: `[data-cityux-unmask]`, the selectors of
  * `data-replay-unmask`, or the whole page with `data-replay-unmask-page`. Without it, only what
- * looks private is masked. Always: every input value and the text of form fields, the text of
- * `[data-cityux-mask]` and the selectors of `data-replay-mask` (even inside an unmask region),
- * which boxes are ticked and which options chosen,
- * e-mail addresses and phone numbers, and nothing at all of `[data-cityux-block]`.
+ * looks private is masked. Always: every input value and the text of form fields, which boxes
+ * are ticked and which options chosen, the text of `[data-cityux-mask]` and the selectors of
+ * `data-replay-mask` (even inside an unmask region), e-mail addresses and phone numbers, and
+ * nothing at all of `[data-cityux-block]`.
  *
  * A page about the resident (`data-replay-block` from the server, or `data-cityux-block` on
  * <html> or <body>) is not recorded: rrweb is not even loaded, and a live recording gets one
@@ -117,6 +117,10 @@
     isMasked(element) || (element && FIELD_TAG.test(element.localName)) ? maskAll(text) : scrub(text);
 
   const maskAttributes = (attributes, tagName, masked) => {
+    // rrweb's maskAllInputs leaves hidden inputs alone: tokens and ids hide there.
+    if (attributes.type === "hidden" && typeof attributes.value === "string") {
+      attributes.value = maskAll(attributes.value);
+    }
     for (const name in attributes) {
       const value = attributes[name];
       // A ticked box or chosen option is an answer, like a typed value.
