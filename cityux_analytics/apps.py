@@ -45,6 +45,7 @@ class CityUXAnalyticsConfig(AppConfig):
 
         from . import mydata
         from .pages import forget_paths
+        from .replay import checks  # noqa: F401 (registers the replay system checks)
 
         mydata.register()
 

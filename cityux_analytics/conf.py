@@ -96,10 +96,18 @@ ANALYTICS_DEFAULTS = {
     # start; "off" never loads the recorder.
     "REPLAY_MODE": "buffer",
     "REPLAY_SAMPLE_PERCENT": 0,
-    # Replay masking beyond the defaults: CSS selectors whose text is masked like
-    # [data-cityux-mask] (e.g. ".account-number"), and a strict mode that masks all page text.
+    # Replay masking. Strict (the default) masks all text of a recorded page except the regions
+    # the site marks as its own content: [data-cityux-unmask], REPLAY_UNMASK_SELECTORS, and the
+    # whole page for REPLAY_UNMASK_PAGE_TYPES ("app_label.ModelName") or page models with
+    # `cityux_replay_unmask = True`. Not strict masks only inputs, [data-cityux-mask],
+    # REPLAY_MASK_SELECTORS, e-mail addresses and phone numbers. Mask selectors win over unmask.
+    "REPLAY_STRICT_MASKING": True,
     "REPLAY_MASK_SELECTORS": (),
-    "REPLAY_STRICT_MASKING": False,
+    "REPLAY_UNMASK_SELECTORS": (),
+    "REPLAY_UNMASK_PAGE_TYPES": (),
+    # Pages never recorded (besides CityUX's own pages about the resident): regular expressions
+    # searched in the request path, e.g. r"^/account/".
+    "REPLAY_BLOCK_URL_PATTERNS": (),
     # Compressed replay bytes kept per session; chunks beyond it are dropped.
     "REPLAY_MAX_BYTES_PER_SESSION": 5_000_000,
     # Sessions worth watching: the learnt ranking needs this many "useful" / "not useful"

@@ -98,6 +98,9 @@ class HomePage(SegmentPreviewMixin, Page):
 
     parent_page_types = ["wagtailcore.Page"]
     subpage_types = ["cityux_site.SectionPage", "cityux_site.SearchPage"]
+    # Session replays keep this page's text: it is the city's own content (personalised blocks
+    # mark themselves masked). Not on forms or search, which show residents' words back.
+    cityux_replay_unmask = True
 
     class Meta:
         verbose_name = _("home page")
@@ -118,6 +121,7 @@ class SectionPage(Page):
 
     parent_page_types = ["cityux_site.HomePage"]
     subpage_types = ["cityux_site.ServicePage", "cityux_site.FormPage"]
+    cityux_replay_unmask = True
 
     class Meta:
         verbose_name = _("section page")
@@ -184,6 +188,7 @@ class ServicePage(SegmentPreviewMixin, Page):
 
     parent_page_types = ["cityux_site.SectionPage"]
     subpage_types = []
+    cityux_replay_unmask = True
 
     class Meta:
         verbose_name = _("service page")

@@ -28,6 +28,7 @@ from ..schema import SchemaError
 from ..views.collect import origin_allowed
 from ..views.reports import FORBIDDEN_TEMPLATE
 from .models import ReplayChunk, ReplayFeedback
+from .privacy import blocked_offsets, masking_modes
 from .schema import MAX_UPLOAD_BYTES, parse_upload
 from .sessions import may_see_session
 
@@ -135,6 +136,8 @@ def replay_player(request, session_id):
         "markers": markers,
         "duration": duration,
         "has_replay": bool(events),
+        "blocked_offsets": blocked_offsets(events),
+        "masking": masking_modes(events),
         "events_url": reverse("cityux_replays:events", args=[session.pk]),
         "marker_data": [
             {"offset": each["offset"], "label": str(each["signal"].get_kind_display())}

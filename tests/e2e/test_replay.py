@@ -11,6 +11,8 @@ from django.db import models
 from django.utils import timezone
 
 from cityux.models import Department
+from cityux.site.demo_content import LICENCE_FORM_SLUG
+from cityux.site.models import FormPage
 from cityux_analytics import pipeline
 from cityux_analytics.models import ReplayChunk, TrackedSession
 from cityux_analytics.replay.views import store_chunk
@@ -228,9 +230,11 @@ def test_the_sites_own_mask_selectors_are_masked_and_a_bad_one_is_ignored(
     assert "Platypusvault" not in stored
 
 
-def test_strict_masking_keeps_no_text_of_the_page(city_site, page, settings):
-    settings.CITYUX_ANALYTICS = {"REPLAY_STRICT_MASKING": True}
-    _accept(page, city_site.url + POTHOLE)
+def test_by_default_only_the_sites_unmask_regions_keep_their_text(city_site, page):
+    # A form page is not an unmasked page type: its header, intro and labels are marked as the
+    # site's own words; anything else on it is masked.
+    form = FormPage.objects.get(slug=LICENCE_FORM_SLUG)
+    _accept(page, city_site.url + form.url)
     page.evaluate(SITE_PAGE)
     page.wait_for_timeout(300)
     _rage_click_until_uploaded(page)
@@ -239,8 +243,24 @@ def test_strict_masking_keeps_no_text_of_the_page(city_site, page, settings):
         for data in ReplayChunk.objects.values_list("data", flat=True)
     )
     assert '"type":2' in recorded.replace(" ", "")  # a full snapshot of the page was recorded
-    for text in ("Send report", "Platypusvault", "Report a pothole"):
+    assert "Apply for a business licence" in recorded  # the page header, marked unmasked
+    assert "Business name" in recorded  # a label, marked unmasked
+    for text in ("Send report", "Platypusvault"):
         assert text not in recorded
+
+
+def test_relaxed_masking_keeps_the_text_that_does_not_look_private(city_site, page, settings):
+    settings.CITYUX_ANALYTICS = {"REPLAY_STRICT_MASKING": False}
+    form = FormPage.objects.get(slug=LICENCE_FORM_SLUG)
+    _accept(page, city_site.url + form.url)
+    page.evaluate(SITE_PAGE)
+    page.wait_for_timeout(300)
+    _rage_click_until_uploaded(page)
+    recorded = "\n".join(
+        zlib.decompress(bytes(data)).decode()
+        for data in ReplayChunk.objects.values_list("data", flat=True)
+    )
+    assert "Send report" in recorded and "Platypusvault" in recorded
 
 
 def test_a_failed_upload_is_sent_again(city_site, page):

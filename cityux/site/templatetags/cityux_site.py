@@ -45,3 +45,22 @@ def search_url(context):
         return ""
     page = SearchPage.objects.live().descendant_of(root).first()
     return page.get_url(context.get("request")) if page is not None else ""
+
+
+@register.simple_tag
+def submitted_answers(page, form_submission):
+    """(label, answer) for each field of `page`'s form the resident answered, in form order.
+
+    For the confirmation page: residents check what they sent. Lists become "a, b".
+    """
+    if form_submission is None:
+        return []
+    data = form_submission.form_data or {}
+    answers = []
+    for field in page.get_form_fields():
+        value = data.get(field.clean_name)
+        if isinstance(value, list):
+            value = ", ".join(str(item) for item in value)
+        if value not in (None, ""):
+            answers.append((field.label, value))
+    return answers

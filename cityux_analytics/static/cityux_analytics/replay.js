@@ -2,12 +2,20 @@
  * CityUX session replay: the recorder glue, loaded by tracker.js only when the site enables replay.
  *
  * Records the page with rrweb (vendored and pinned: vendor/rrweb/record.min.js) and masks it here,
- * in the browser, before any event leaves it: every input value, the text of `[data-cityux-mask]`,
- * e-mail addresses and phone numbers in any text or label, and nothing at all of
- * `[data-cityux-block]`.
+ * in the browser, before any event leaves it.
  *
- * The tag's `data-replay-mask` adds the site's own selectors to `[data-cityux-mask]`, and
- * `data-replay-strict` masks all text of the page, not only what looks private.
+ * Strict masking (`data-replay-strict`, the default) masks every text node and every wordy
+ * attribute (title, alt, aria-label, placeholder, link addresses, data-*) of the page, except in
+ * the regions the site marks as its own content: `[data-cityux-unmask]`, the selectors of
+ * `data-replay-unmask`, or the whole page with `data-replay-unmask-page`. Without it, only what
+ * looks private is masked. Always: every input value and the text of form fields, which boxes
+ * are ticked and which options chosen, the text of `[data-cityux-mask]` and the selectors of
+ * `data-replay-mask` (even inside an unmask region), e-mail addresses and phone numbers, and
+ * nothing at all of `[data-cityux-block]`.
+ *
+ * A page about the resident (`data-replay-block` from the server, or `data-cityux-block` on
+ * <html> or <body>) is not recorded: rrweb is not even loaded, and a live recording gets one
+ * "cityux-blocked" event instead, which the player shows as a placeholder.
  *
  * Modes (the tracker tag's `data-replay-mode`):
  * - "buffer": keep the last minute in memory; upload it only once the visit shows frustration
@@ -65,10 +73,17 @@
     });
   };
   const MASK = ["[data-cityux-mask]"].concat(validSelectors(config.replayMask)).join(",");
+  const UNMASK = ["[data-cityux-unmask]"]
+    .concat(validSelectors(config.replayUnmask), config.replayUnmaskPage === "1" ? ["html"] : [])
+    .join(",");
   const STRICT = config.replayStrict === "1";
+  const BLOCKED_PAGE =
+    config.replayBlock === "1" || !!doc.querySelector("html[data-cityux-block], body[data-cityux-block]");
   const FIELD_TAG = /^(input|textarea|select|option)$/i;
   // Attributes that carry words a person may have written; rrweb masks none of them itself.
-  const WORDY_ATTRIBUTE = /^(placeholder|title|alt|aria-label|aria-description|aria-valuetext|href)$/;
+  const WORDY_ATTRIBUTE = /^(placeholder|title|alt|aria-label|aria-description|aria-valuetext|href|data-.*)$/;
+  // Only a link's address can say what a resident looked at; a stylesheet's cannot.
+  const LINK_TAG = /^(a|area)$/i;
   const EMAIL = /[^\s@<>()[\]"',;:]+@[^\s@<>()[\]"',;:]+\.[a-z]{2,}/gi;
   const PHONE_LIKE = /\+?\(?\d[\d\s()./-]{5,}\d/g;
   const ISO_DATE = /^\d{4}-\d\d-\d\d$/;
@@ -90,48 +105,73 @@
         run.replace(/\D/g, "").length >= 7 && !ISO_DATE.test(run) ? maskAll(run) : run,
       );
 
-  const insideMask = (element) => !!(element && element.closest && element.closest(MASK));
+  const inside = (element, selector) => !!(element && element.closest && element.closest(selector));
+
+  /** Whether the words in and under `element` are masked: a mask region always, an unmask region
+   * never (strict), everything else in strict mode. A detached element is masked (strict). */
+  const isMasked = (element) => inside(element, MASK) || (STRICT && !inside(element, UNMASK));
 
   // rrweb calls this for every text node (maskTextSelector "*"), with the node's parent element.
-  const maskText = (text, element) => (STRICT || insideMask(element) ? maskAll(text) : scrub(text));
+  // A form field's text is its value (textarea, option): masked even in an unmask region.
+  const maskText = (text, element) =>
+    isMasked(element) || (element && FIELD_TAG.test(element.localName)) ? maskAll(text) : scrub(text);
 
   const maskAttributes = (attributes, tagName, masked) => {
+    // rrweb's maskAllInputs leaves hidden inputs alone: tokens and ids hide there.
+    if (attributes.type === "hidden" && typeof attributes.value === "string") {
+      attributes.value = maskAll(attributes.value);
+    }
     for (const name in attributes) {
       const value = attributes[name];
+      // A ticked box or chosen option is an answer, like a typed value.
+      if (name === "checked" || name === "selected") {
+        delete attributes[name];
+        continue;
+      }
       if (typeof value !== "string" || !WORDY_ATTRIBUTE.test(name)) continue;
-      const whole =
-        STRICT || masked || name === "placeholder" || (name !== "href" && FIELD_TAG.test(tagName));
+      if (name === "href" && !LINK_TAG.test(tagName || "")) continue;
+      const whole = masked || name === "placeholder" || (name !== "href" && FIELD_TAG.test(tagName));
       attributes[name] = whole ? maskAll(value) : scrub(value);
     }
   };
 
-  /** Mask the attributes of a serialized node and its descendants (rrweb's node format). */
+  const nodeOf = (id) => record.mirror.getNode(id);
+
+  /** Mask the attributes of a serialized node and its descendants (rrweb's node format);
+   * `masked` is the parent's state, used when the element is no longer in the page. */
   const maskTree = (node, masked) => {
     if (!node) return;
     if (node.type === 2 && node.attributes) {
-      const element = record && record.mirror.getNode(node.id);
-      const matches = element && element.matches ? element.matches(MASK) : false;
-      masked = masked || matches || "data-cityux-mask" in node.attributes;
+      const element = nodeOf(node.id);
+      masked = (element ? isMasked(element) : masked) || "data-cityux-mask" in node.attributes;
       maskAttributes(node.attributes, node.tagName, masked);
     }
     (node.childNodes || []).forEach((child) => maskTree(child, masked));
   };
 
-  const nodeOf = (id) => record.mirror.getNode(id);
+  const maskedAt = (id) => {
+    const element = nodeOf(id);
+    return element ? isMasked(element) : STRICT;
+  };
 
   /** What rrweb does not mask by itself: attributes, and the page address. */
   const maskEvent = (event) => {
     const data = event.data;
     if (event.type === 4 && data.href) {
-      // Meta: the address without query or fragment, where tokens and e-mails hide.
+      // Meta: the address without query or fragment, where tokens and e-mails hide; and how
+      // this page is masked, so the player can say it.
       data.href = scrub(location.origin + location.pathname);
+      data.cityuxMasking = STRICT ? "strict" : "private_only";
     } else if (event.type === 2) {
-      maskTree(data.node, false);
+      maskTree(data.node, STRICT);
+    } else if (event.type === 3 && data.source === 5) {
+      // Input: rrweb masks the value (maskAllInputs) but not which box is ticked.
+      data.isChecked = false;
     } else if (event.type === 3 && data.source === 0) {
-      (data.adds || []).forEach((add) => maskTree(add.node, insideMask(nodeOf(add.parentId))));
+      (data.adds || []).forEach((add) => maskTree(add.node, maskedAt(add.parentId)));
       (data.attributes || []).forEach((change) => {
         const element = nodeOf(change.id);
-        maskAttributes(change.attributes, element ? element.localName : "", insideMask(element));
+        maskAttributes(change.attributes, element ? element.localName : "", maskedAt(change.id));
       });
     }
     return event;
@@ -304,7 +344,19 @@
     setInterval(() => live && upload(false), UPLOAD_EVERY_MS);
   };
 
+  /** A page about the resident: a live recording says only that a page was left out here. */
+  const leaveOut = () => {
+    live = config.replayMode === "sample" || loadState().live;
+    if (!live) return;
+    queue.push({ type: 5, data: { tag: "cityux-blocked", payload: {} }, timestamp: Date.now() });
+    upload(false);
+  };
+
   if (config.replayMode === "sample" && !sampled()) return;
+  if (BLOCKED_PAGE) {
+    leaveOut();
+    return;
+  }
   const recorder = doc.createElement("script");
   recorder.src = new URL("vendor/rrweb/record.min.js", me.src).href;
   recorder.onload = start;
