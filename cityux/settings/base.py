@@ -87,13 +87,15 @@ CONTENT_SECURITY_POLICY = {
 }
 # Wagtail's admin writes inline scripts (date pickers, inline panels) and style attributes, and
 # session replays rebuild pages' inline styles, so the admin allows inline code of its own.
-# No nonce here: a nonce would make browsers ignore 'unsafe-inline'.
+# No nonce here: a nonce would make browsers ignore 'unsafe-inline'. The dashboard asks
+# releases.wagtail.org for Wagtail's latest version (WAGTAIL_ENABLE_UPDATE_CHECK).
 CITYUX_ADMIN_CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         **CONTENT_SECURITY_POLICY["DIRECTIVES"],
         "script-src": [SELF, UNSAFE_INLINE],
         "style-src": [SELF, UNSAFE_INLINE],
         "img-src": [SELF, "data:", "blob:"],
+        "connect-src": [SELF, "https://releases.wagtail.org"],
     }
 }
 # Off by default in cityux.middleware.DEFAULT_PERMISSIONS_POLICY except what pages use: the
