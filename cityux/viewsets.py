@@ -8,12 +8,13 @@ from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from .access import can_see_department, departments_for_user
+from .exports import FormulaSafeExportMixin, formula_safe
 from .models import Department
 
 MENU_HOOK = "register_cityux_menu_item"
 
 
-class DepartmentIndexView(IndexView):
+class DepartmentIndexView(FormulaSafeExportMixin, IndexView):
     def get_base_queryset(self):
         return departments_for_user(self.request.user).select_related("lead_group")
 
@@ -43,6 +44,7 @@ class DepartmentViewSet(ModelViewSet):
 
 class ConsentGroupViewSet(ModelViewSet):
     model = CookieGroup
+    index_view_class = formula_safe(IndexView)
     icon = "lock"
     menu_label = _("Consent groups")
     menu_hook = MENU_HOOK

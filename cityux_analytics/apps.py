@@ -9,24 +9,34 @@ SURVEY_PERMISSIONS = {
 }
 
 
-def grant_survey_permissions(sender, **kwargs):
+def grant_survey_permissions(sender, using="default", **kwargs):
     """Give existing editor groups and every department's lead group their survey rights."""
+    from django.contrib.auth.management import create_permissions
     from django.contrib.auth.models import Group, Permission
+    from wagtail.snippets.models import create_extra_permissions
 
     from cityux.models import Department
 
+    # post_migrate calls this app's receivers before those of django.contrib.auth (add, change,
+    # delete, view) and wagtail.snippets (publish, lock, unlock) whenever this app is listed
+    # first, so on a new database the survey permissions do not exist yet: create them here.
+    # Both are idempotent; their own receivers find nothing left to do.
+    create_permissions(sender, verbosity=0, interactive=False, using=using)
+    create_extra_permissions(sender, using=using)
+
     def permissions(actions):
-        return Permission.objects.filter(
+        return Permission.objects.using(using).filter(
             content_type__app_label="cityux_analytics",
             codename__in=[f"{action}_survey" for action in actions],
         )
 
     for name, actions in SURVEY_PERMISSIONS.items():
-        group = Group.objects.filter(name=name).first()
+        group = Group.objects.using(using).filter(name=name).first()
         if group is not None:
             group.permissions.add(*permissions(actions))
     view = list(permissions(["view"]))
-    for department in Department.objects.exclude(lead_group=None).select_related("lead_group"):
+    leads = Department.objects.using(using).exclude(lead_group=None).select_related("lead_group")
+    for department in leads:
         department.lead_group.permissions.add(*view)
 
 
@@ -49,7 +59,9 @@ class CityUXAnalyticsConfig(AppConfig):
 
         mydata.register()
 
-        post_migrate.connect(grant_survey_permissions, sender=self)
+        post_migrate.connect(
+            grant_survey_permissions, sender=self, dispatch_uid="cityux-analytics-survey-perms"
+        )
         for signal in (page_published, page_unpublished, post_page_move):
             signal.connect(forget_paths, dispatch_uid=f"cityux-analytics-paths-{signal!r}")
         page_model = swapper.load_model("wagtailcore", "Page")

@@ -40,6 +40,9 @@ IDLE_MIDDLEWARE = frozenset(
         "wagtail.contrib.redirects.middleware.RedirectMiddleware",
         "cookie_consent.middleware.CleanCookiesMiddleware",
         "cityux_personalize.middleware.VisitorProfileMiddleware",
+        # Document policies: the empty 204 answer to a beacon is no document to apply them to.
+        "cityux.middleware.ContentSecurityPolicyMiddleware",
+        "cityux.middleware.PermissionsPolicyMiddleware",
     }
 )
 

@@ -14,6 +14,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from cityux.access import departments_for_user, sees_every_department
+from cityux.exports import formula_safe
 from cityux.viewsets import MENU_HOOK
 
 from .models import CityArea, Questionnaire, Segment
@@ -76,6 +77,7 @@ class SegmentFilterSet(WagtailFilterSet):
 
 class SegmentViewSet(SnippetViewSet):
     model = Segment
+    index_view_class = formula_safe(SnippetViewSet.index_view_class)
     icon = "group"
     menu_label = _("Segments")
     menu_hook = MENU_HOOK
@@ -120,6 +122,7 @@ class SegmentViewSet(SnippetViewSet):
 
 class CityAreaViewSet(SnippetViewSet):
     model = CityArea
+    index_view_class = formula_safe(SnippetViewSet.index_view_class)
     icon = "site"
     menu_label = _("City areas")
     menu_hook = MENU_HOOK
@@ -133,6 +136,7 @@ class CityAreaViewSet(SnippetViewSet):
 
 class QuestionnaireViewSet(SnippetViewSet):
     model = Questionnaire
+    index_view_class = formula_safe(SnippetViewSet.index_view_class)
     icon = "help"
     menu_label = _("Questionnaires")
     menu_hook = MENU_HOOK

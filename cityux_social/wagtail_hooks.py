@@ -16,9 +16,10 @@ from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
 from wagtail_modeladmin.helpers import PermissionHelper
 from wagtail_modeladmin.options import ModelAdmin
-from wagtail_modeladmin.views import DeleteView, EditView, InspectView
+from wagtail_modeladmin.views import DeleteView, EditView, IndexView, InspectView
 
 from cityux.access import departments_for_user, sees_every_department, visible_department_ids
+from cityux.exports import formula_safe
 from cityux.models import Department
 from cityux.viewsets import MENU_HOOK
 
@@ -126,6 +127,7 @@ class RequestTypeInspectView(DepartmentScopedMixin, InspectView):
 
 class RequestTypeAdmin(ModelAdmin):
     model = RequestType
+    index_view_class = formula_safe(IndexView)
     menu_label = _("Request types")
     menu_icon = "tag"
     menu_order = 170
@@ -214,6 +216,7 @@ class RequestTypeAdmin(ModelAdmin):
 
 class SourceAdmin(ModelAdmin):
     model = Source
+    index_view_class = formula_safe(IndexView)
     menu_label = _("Social sources")
     menu_icon = "globe"
     menu_order = 175
@@ -273,6 +276,7 @@ class ReadOnlyPermissionHelper(PermissionHelper):
 
 class ClassifierModelAdmin(ModelAdmin):
     model = ClassifierModel
+    index_view_class = formula_safe(IndexView)
     menu_label = _("Request classifier")
     menu_icon = "cogs"
     menu_order = 176

@@ -19,4 +19,6 @@ npx --no-install terser "$STATIC/tracker.js" \
 
 # terser ends the file without a newline; add one so the committed file is a tidy text file.
 printf '\n' >> "$STATIC/tracker.min.js"
+# No map is written; the check keeps a future `--source-map` from breaking collectstatic.
+bash scripts/strip_source_maps.sh "$STATIC/tracker.min.js"
 echo "built $STATIC/tracker.min.js ($(wc -c < "$STATIC/tracker.min.js") bytes)"

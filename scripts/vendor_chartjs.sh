@@ -4,6 +4,8 @@
 #
 # npm installs the pinned release into a throwaway directory (the repository's package.json
 # is for build tools only), then the UMD build, its licence and a VERSION file are copied.
+# The source-map comment is removed: the map is not shipped, and ManifestStaticFilesStorage
+# refuses missing maps.
 set -euo pipefail
 
 VERSION="${1:-4.6.1}"
@@ -36,6 +38,7 @@ fi
 
 mkdir -p "$TARGET"
 cp "$BUILD" "$TARGET/chart.umd.min.js"
+bash scripts/strip_source_maps.sh "$TARGET/chart.umd.min.js"
 cp "$PACKAGE/LICENSE.md" "$TARGET/LICENSE.md"
 printf 'chart.js %s\n' "$VERSION" > "$TARGET/VERSION"
 echo "vendored chart.js $VERSION into $TARGET ($(wc -c < "$TARGET/chart.umd.min.js") bytes)"

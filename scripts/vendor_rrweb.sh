@@ -19,16 +19,12 @@ version_of() {
     node -p "require('./$1/package.json').version"
 }
 
-# Only whole comment lines: the player's bundled PostCSS has the same words inside strings.
-without_source_maps() {
-    sed -e '/^\/\/# sourceMappingURL=[^"'"'"'`+]*$/d' -e 's#^/\*\# sourceMappingURL=[^*"+]*\*/$##' "$1" > "$2"
-}
-
 rm -rf "$TARGET"
 mkdir -p "$TARGET"
-without_source_maps "$RECORD/umd/record.min.js" "$TARGET/record.min.js"
-without_source_maps "$PLAYER/umd/rrweb-player.min.js" "$TARGET/rrweb-player.min.js"
-without_source_maps "$PLAYER/dist/style.min.css" "$TARGET/rrweb-player.min.css"
+cp "$RECORD/umd/record.min.js" "$TARGET/record.min.js"
+cp "$PLAYER/umd/rrweb-player.min.js" "$TARGET/rrweb-player.min.js"
+cp "$PLAYER/dist/style.min.css" "$TARGET/rrweb-player.min.css"
+bash scripts/strip_source_maps.sh "$TARGET"/*.js "$TARGET"/*.css
 
 {
     echo "@rrweb/record $(version_of "$RECORD")"

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -36,6 +37,7 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     "cookie_consent",
+    "csp",
     # Django
     "django.contrib.admin",
     "django.contrib.auth",
@@ -48,6 +50,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy (one policy for the site, one for the admin) and Permissions-Policy.
+    "cityux.middleware.ContentSecurityPolicyMiddleware",
+    "cityux.middleware.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -64,6 +69,48 @@ MIDDLEWARE = [
 # Wagtail's live preview and the page UX report's click map show the site's own pages in a
 # same-origin frame; DENY (Django's default) would blank both.
 X_FRAME_OPTIONS = "SAMEORIGIN"
+
+# The public site loads only its own scripts; the few inline scripts we write carry the
+# request's nonce (`{{ request.csp_nonce }}`). Add the origins of embedded videos or maps here.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "frame-ancestors": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+    }
+}
+# Wagtail's admin writes inline scripts (date pickers, inline panels) and style attributes, and
+# session replays rebuild pages' inline styles, so the admin allows inline code of its own.
+# No nonce here: a nonce would make browsers ignore 'unsafe-inline'. The dashboard asks
+# releases.wagtail.org for Wagtail's latest version (WAGTAIL_ENABLE_UPDATE_CHECK).
+CITYUX_ADMIN_CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        **CONTENT_SECURITY_POLICY["DIRECTIVES"],
+        "script-src": [SELF, UNSAFE_INLINE],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:", "blob:"],
+        "connect-src": [SELF, "https://releases.wagtail.org"],
+    }
+}
+# Off by default in cityux.middleware.DEFAULT_PERMISSIONS_POLICY except what pages use: the
+# "choose your area" page asks for the resident's location, the replay player goes full screen.
+CITYUX_PERMISSIONS_POLICY = {
+    "accelerometer": [],
+    "camera": [],
+    "fullscreen": ["self"],
+    "geolocation": ["self"],
+    "gyroscope": [],
+    "magnetometer": [],
+    "microphone": [],
+    "payment": [],
+    "usb": [],
+}
 
 ROOT_URLCONF = "cityux.urls"
 
@@ -136,6 +183,9 @@ WAGTAIL_SITE_NAME = os.environ.get("WAGTAIL_SITE_NAME", "City of Riverton")
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "pdf", "txt", "xlsx"]
+# No Gravatar: editors' e-mail hashes are not sent to a third party, and the admin's CSP
+# loads images from the site only.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 
 LOGIN_URL = "wagtailadmin_login"
 

@@ -37,9 +37,18 @@ COOKIE_CONSENT_SECURE = True
 # X_FRAME_OPTIONS stays SAMEORIGIN (base.py): the admin frames the site's own pages.
 SILENCED_SYSTEM_CHECKS = ["security.W019"]
 
+# WhiteNoise serves the collected static files from the application itself, hashed names cached
+# for a year and gzip / Brotli copies made by collectstatic: `gunicorn cityux.wsgi` is enough.
+# WhiteNoise goes right after SecurityMiddleware, as its documentation asks.
+MIDDLEWARE = list(MIDDLEWARE)  # noqa: F405
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+)
 STORAGES["staticfiles"] = {  # noqa: F405
-    "BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"
+    "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
 }
+STATIC_ROOT = os.environ.get("STATIC_ROOT") or STATIC_ROOT  # noqa: F405
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))

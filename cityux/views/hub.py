@@ -11,6 +11,7 @@ from wagtail.admin.views.reports import ReportView
 
 from ..access import can_see_department, departments_for_user
 from ..departments import pages_of_department
+from ..exports import FormulaSafeExportMixin
 from ..hub import apps_without_sections, render_sections
 from ..models import Department
 
@@ -22,7 +23,7 @@ def publication_status(page):
     return _("live + draft") if page.has_unpublished_changes else _("live")
 
 
-class HubOverviewView(ReportView):
+class HubOverviewView(FormulaSafeExportMixin, ReportView):
     """Every department the user may see, with each app's city-wide section above."""
 
     template_name = "cityux/hub/overview.html"
@@ -71,7 +72,7 @@ class HubOverviewView(ReportView):
         return context
 
 
-class DepartmentHubView(ReportView):
+class DepartmentHubView(FormulaSafeExportMixin, ReportView):
     """One department's reports, and the pages it owns (what its reports are about)."""
 
     template_name = "cityux/hub/department.html"

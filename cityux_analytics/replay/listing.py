@@ -21,6 +21,7 @@ from wagtail.admin.views.reports import ReportView
 from wagtail.admin.widgets import AdminDateInput
 
 from cityux.access import departments_for_user
+from cityux.exports import FormulaSafeExportMixin
 
 from .. import reports
 from ..models import SignalKind, TrackedSession
@@ -97,7 +98,7 @@ def rating_display(session):
     return _("%(rating)s of 5") % {"rating": session.lowest_rating}
 
 
-class ReplayListView(ReportView):
+class ReplayListView(FormulaSafeExportMixin, ReportView):
     page_title = _("Session replays")
     header_icon = "media"
     template_name = "cityux_analytics/reports/report.html"

@@ -21,6 +21,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from cityux.access import departments_for_user, scope_to_user, sees_every_department
+from cityux.exports import formula_safe
 from cityux.viewsets import MENU_HOOK
 
 from .models import Survey
@@ -70,6 +71,7 @@ class SurveyFilterSet(WagtailFilterSet):
 
 class SurveyViewSet(SnippetViewSet):
     model = Survey
+    index_view_class = formula_safe(SnippetViewSet.index_view_class)
     icon = "form"
     menu_label = _("Surveys")
     menu_hook = MENU_HOOK

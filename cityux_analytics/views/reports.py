@@ -24,6 +24,7 @@ from wagtail.admin.widgets import AdminDateInput
 
 from cityux.access import can_see_department, departments_for_user, sees_every_department
 from cityux.departments import department_for_page
+from cityux.exports import FormulaSafeExportMixin
 
 from .. import insights, reports
 from ..models import DepartmentDailyStats, ElementDailyStats, PageDailyStats, SignalKind
@@ -104,7 +105,7 @@ class PageColumn(TitleColumn):
     cell_template_name = "cityux_analytics/tables/page_cell.html"
 
 
-class AnalyticsReportView(ReportView):
+class AnalyticsReportView(FormulaSafeExportMixin, ReportView):
     """Department scoping, the date range and the 403 that every analytics report shares."""
 
     template_name = "cityux_analytics/reports/report.html"

@@ -14,6 +14,7 @@ from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.views.reports import ReportView
 
 from cityux.access import departments_for_user
+from cityux.exports import FormulaSafeExportMixin
 
 from ..conf import analytics_setting
 from ..models import TrackedSession
@@ -107,7 +108,7 @@ def score_explained():
     ]
 
 
-class WorthWatchingView(ReportView):
+class WorthWatchingView(FormulaSafeExportMixin, ReportView):
     page_title = _("Sessions worth watching")
     header_icon = "media"
     template_name = "cityux_analytics/reports/report.html"

@@ -13,6 +13,7 @@ from wagtail.admin.views.reports import ReportView
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from cityux.access import departments_for_user, sees_every_department, visible_department_ids
+from cityux.exports import FormulaSafeExportMixin, formula_safe
 from cityux.viewsets import MENU_HOOK
 
 from .. import reports
@@ -60,6 +61,7 @@ def own_goals_only(view_class):
 
 class GoalViewSet(SnippetViewSet):
     model = Goal
+    index_view_class = formula_safe(SnippetViewSet.index_view_class)
     icon = "success"
     menu_label = _("Goals")
     menu_hook = MENU_HOOK
@@ -123,7 +125,7 @@ def rate(row, group):
     }
 
 
-class HoldoutReportView(ReportView):
+class HoldoutReportView(FormulaSafeExportMixin, ReportView):
     """Per segment and goal: conversion of the personalised content against the holdout."""
 
     page_title = _("Personalisation: value against holdout")

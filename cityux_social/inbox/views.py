@@ -28,6 +28,7 @@ from wagtail.admin.views.reports import ReportView
 from wagtail.admin.widgets import AdminDateInput
 
 from cityux.access import departments_for_user, scope_to_user, visible_department_ids
+from cityux.exports import FormulaSafeExportMixin
 
 from .. import decisions
 from ..loop import asks_not_to_be_contacted
@@ -178,7 +179,7 @@ class InboxFilterSet(WagtailFilterSet):
         return queryset.filter(assigned_to__isnull=True)
 
 
-class InboxView(ReportView):
+class InboxView(FormulaSafeExportMixin, ReportView):
     template_name = "cityux_social/inbox/index.html"
     results_template_name = "cityux_social/inbox/results.html"
     page_title = _("Social inbox")
@@ -554,7 +555,7 @@ def reply_post_url(reply):
     return reverse("cityux_social_inbox:post", args=[reply.post_id])
 
 
-class ReplyLogView(ReportView):
+class ReplyLogView(FormulaSafeExportMixin, ReportView):
     """Every reply to a resident, sent or not, and why not: the close-the-loop log."""
 
     page_title = _("Replies to residents")

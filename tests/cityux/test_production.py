@@ -1,0 +1,186 @@
+"""The reference project deployed the way the README says: `collectstatic` with the production
+settings, `migrate`, then `gunicorn cityux.wsgi` alone (WhiteNoise serving the static files),
+with DEBUG off, answering the pages a resident and an editor open first.
+
+Everything runs in subprocesses against a temporary STATIC_ROOT and a new SQLite file, so the
+test sees what a city's server sees, not what the test settings allow.
+"""
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+ROOT = Path(__file__).resolve().parents[2]
+STATIC_SOURCES = ROOT / "cityux_analytics/static/cityux_analytics"
+POTHOLE = "/public-works/report-a-pothole/"
+# Accepted far in the future, so it is never older than the analytics group's version.
+ANALYTICS_CONSENT = {"cookie_consent": "analytics=9999-12-31T00:00:00.000000Z"}
+SEED_SURVEYS = (
+    "from cityux_analytics.surveys.demo import ensure_demo_surveys; "
+    "ensure_demo_surveys(responses_per_day=0)"
+)
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def production_environment(tmp_path):
+    """What a city's server sets: the variables cityux/settings/production.py requires, plain
+    HTTP because the test has no TLS proxy in front (proxies are covered elsewhere)."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("DJANGO_", "DATABASE_URL", "PYTEST"))
+    }
+    env.update(
+        DJANGO_SETTINGS_MODULE="cityux.settings.production",
+        PYTHONPATH=str(ROOT),
+        SECRET_KEY="production-smoke-test-" + "x" * 40,
+        ALLOWED_HOSTS="127.0.0.1",
+        SECURE_SSL_REDIRECT="false",
+        STATIC_ROOT=str(tmp_path / "static"),
+        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+    )
+    return env
+
+
+def manage(env, *args):
+    """Run a management command; fail the test with its output if it fails."""
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "manage.py"), *args],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    if result.returncode != 0:
+        pytest.fail(f"manage.py {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
+    return result.stdout
+
+
+def wait_until_serving(url, server, log):
+    """Poll until gunicorn answers; fail with its log if it exits or never comes up."""
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            pytest.fail(f"gunicorn exited with {server.returncode}:\n{log.read_text()}")
+        try:
+            requests.get(url, timeout=60)
+            return
+        except (requests.ConnectionError, requests.Timeout):
+            time.sleep(0.25)
+    pytest.fail(f"gunicorn did not answer within 120 s:\n{log.read_text()}")
+
+
+@pytest.fixture(scope="module")
+def deployed_site(tmp_path_factory):
+    """The reference site collected, migrated, seeded and served by gunicorn; its base URL."""
+    tmp_path = tmp_path_factory.mktemp("production")
+    env = production_environment(tmp_path)
+    manage(env, "collectstatic", "--noinput", "--verbosity", "0")
+    manage(env, "migrate", "--noinput", "--verbosity", "0")
+    manage(env, "cityux_demo", "--no-traffic", "--verbosity", "0")
+    manage(env, "shell", "--command", SEED_SURVEYS)
+    port = free_port()
+    log = tmp_path / "gunicorn.log"
+    with log.open("w") as output:
+        server = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "cityux.wsgi",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--timeout",
+                "120",
+            ],
+            env=env,
+            cwd=tmp_path,  # not the checkout: nothing may be found by accident beside the code
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    base_url = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_serving(base_url + "/", server, log)
+        yield base_url
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def get(url, **kwargs):
+    return requests.get(url, timeout=30, allow_redirects=False, **kwargs)
+
+
+def static_url(html, name):
+    """The hashed URL `{% static name %}` wrote into the page, e.g. survey.0a1b2c3d4e5f.js."""
+    stem, dot, suffix = name.rpartition(".")
+    match = re.search(rf"/static/{re.escape(stem)}\.[0-9a-f]{{12}}\.{suffix}", html)
+    assert match, f"no hashed URL for {name} in the page"
+    return match.group(0)
+
+
+def test_the_home_page_is_served_with_hashed_static_files(deployed_site):
+    response = get(deployed_site + "/")
+    assert response.status_code == 200
+    assert "City of Riverton" in response.text
+    assert static_url(response.text, "cityux/consent.js")
+
+
+def test_the_home_page_sends_the_content_security_and_permissions_policies(deployed_site):
+    response = get(deployed_site + "/")
+    assert "script-src 'self'" in response.headers["Content-Security-Policy"]
+    assert "camera=()" in response.headers["Permissions-Policy"]
+
+
+def test_the_admin_login_page_is_served(deployed_site):
+    response = get(deployed_site + "/admin/login/")
+    assert response.status_code == 200
+    assert "Sign in" in response.text
+    assert static_url(response.text, "wagtailadmin/css/core.css")
+
+
+def test_the_cookie_settings_page_is_served(deployed_site):
+    response = get(deployed_site + "/cityux/cookies/")
+    assert response.status_code == 200
+    assert "Cookie settings" in response.text
+
+
+def test_a_consenting_resident_gets_the_tracker_script(deployed_site):
+    page = get(deployed_site + "/", cookies=ANALYTICS_CONSENT)
+    tracker = get(deployed_site + static_url(page.text, "cityux_analytics/tracker.min.js"))
+    assert tracker.status_code == 200
+    assert tracker.content == (STATIC_SOURCES / "tracker.min.js").read_bytes()
+
+
+def test_a_page_with_a_survey_serves_the_widget_and_its_survey(deployed_site):
+    page = get(deployed_site + POTHOLE)
+    assert page.status_code == 200
+    widget = get(deployed_site + static_url(page.text, "cityux_analytics/survey.js"))
+    assert widget.content == (STATIC_SOURCES / "survey.js").read_bytes()
+    active = get(deployed_site + "/cityux/surveys/active/", params={"path": POTHOLE})
+    assert active.status_code == 200
+    titles = [survey["title"] for survey in active.json()["surveys"]]
+    assert "Having trouble reporting a pothole?" in titles
+
+
+def test_hashed_static_files_are_compressed_and_cached_for_good(deployed_site):
+    page = get(deployed_site + "/admin/login/")
+    url = static_url(page.text, "wagtailadmin/css/core.css")
+    response = get(deployed_site + url, headers={"Accept-Encoding": "gzip"})
+    assert response.status_code == 200
+    assert response.headers["Content-Encoding"] == "gzip"
+    assert "immutable" in response.headers["Cache-Control"]
+    assert response.headers["Content-Type"].startswith("text/css")
