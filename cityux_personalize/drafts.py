@@ -2,13 +2,19 @@
 
 Only fields a form page really has are kept, and never file uploads, passwords or hidden
 fields (which may carry tokens): the browser script skips them too, the server decides.
+
+The browser posts `{"fields": {name: value}}`, a `DraftBody` msgspec struct (`parse_draft`).
 """
 
 import json
+from typing import Any
 
+import msgspec
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from cityux.wire import WireError, decode
 
 from .models import FormDraft
 from .resume import resume_setting
@@ -24,6 +30,24 @@ class DraftError(ValueError):
 
 class DraftTooLarge(DraftError):
     """A draft over DRAFT_MAX_BYTES."""
+
+
+class DraftBody(msgspec.Struct, forbid_unknown_fields=True):
+    # Values stay plain JSON until clean_draft, so an error can name the form field.
+    fields: dict[str, Any]
+
+
+_decoder = msgspec.json.Decoder(DraftBody)
+
+
+def parse_draft(body):
+    """The `fields` of a draft request's body (bytes), or DraftError saying what is wrong."""
+    try:
+        return decode(_decoder, body, what="draft").fields
+    except WireError as error:
+        raise DraftError(
+            _('A draft is JSON: {"fields": {"name": "value"}}.') + f" ({error})"
+        ) from None
 
 
 def is_form_page(page):
@@ -52,7 +76,8 @@ def clean_draft(raw, allowed, max_bytes):
     """The values of `raw` (a dict from the browser) worth keeping, checked and bounded.
 
     Unknown and never-kept fields are dropped; a value is a string or a list of strings
-    (checkboxes, multiple choice). Raises DraftError if `raw` is not a dict or the result is
+    (checkboxes, multiple choice) or true / false. Raises DraftError, naming the field, for a
+    kept field's value of another type or with a NUL character; DraftTooLarge if the result is
     larger than `max_bytes` of JSON.
     """
     if not isinstance(raw, dict):
@@ -62,11 +87,19 @@ def clean_draft(raw, allowed, max_bytes):
         if name not in allowed:
             continue
         if isinstance(value, str):
-            data[name] = value[:MAX_VALUE_CHARS]
+            value = value[:MAX_VALUE_CHARS]
         elif isinstance(value, list) and all(isinstance(item, str) for item in value):
-            data[name] = [item[:MAX_VALUE_CHARS] for item in value[:MAX_LIST_ITEMS]]
-        elif isinstance(value, bool):
-            data[name] = value
+            value = [item[:MAX_VALUE_CHARS] for item in value[:MAX_LIST_ITEMS]]
+        elif not isinstance(value, bool):
+            raise DraftError(
+                _("fields.%(name)s: a value is text, a list of texts, or true / false.")
+                % {"name": name}
+            )
+        if "\x00" in str(value):  # PostgreSQL's JSON cannot store a NUL character
+            raise DraftError(
+                _("fields.%(name)s: contains a character that cannot be kept.") % {"name": name}
+            )
+        data[name] = value
     if len(json.dumps(data).encode()) > max_bytes:
         raise DraftTooLarge(
             _(

@@ -2,25 +2,29 @@
 
 A code is 8 characters of Crockford's base 32 (no I, L, O or U: nothing to confuse), so
 32⁸ = 2⁴⁰ codes. Only a keyed hash (HMAC-SHA256 with the site's secret key) is stored, codes are
-single-use and expire, and wrong entries are counted per client IP address and per visitor
-profile: after `RESUME_MAX_FAILURES` (per profile) or `RESUME_MAX_FAILURES_PER_ADDRESS` (per
-address, higher because an office or a school shares one) entry is locked for
-`RESUME_LOCKOUT_MINUTES`. With the defaults one address can try 20 codes in 15 minutes: finding
-one live code among 2⁴⁰ takes about 5 × 10¹¹ tries, some 700,000 years.
+single-use and expire, and wrong entries are counted per client address (`cityux.clientip`)
+and per visitor profile: after `RESUME_MAX_FAILURES` (per profile) or
+`RESUME_MAX_FAILURES_PER_ADDRESS` (per address, higher because an office or a school shares one)
+entry is locked for `RESUME_LOCKOUT_MINUTES`. With the defaults one address can try 20 codes in
+15 minutes: finding one live code among 2⁴⁰ takes about 5 × 10¹¹ tries, some 700,000 years.
+
+The counts are the core's shared lockout counters (`cityux.ratelimit`): in Redis with a Redis
+broker, so the limit holds across server processes, and taken before a code is looked at, so
+a burst of concurrent entries cannot have more than the limit evaluated.
 """
 
-import hashlib
 import math
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
+
+from cityux import ratelimit
 
 from .conf import personalize_setting
 from .models import ResumeCode
@@ -91,7 +95,8 @@ class IssuedCode:
 
 def issue_code(profile, page=None, now=None):
     """A new one-time code for `profile` (and the form `page` to reopen)."""
-    if _count(f"issued:{profile.visitor_id}", 3600) > resume_setting("RESUME_CODES_PER_HOUR"):
+    issued = (("resume-issued", profile.visitor_id, resume_setting("RESUME_CODES_PER_HOUR")),)
+    if not ratelimit.take_attempt(issued, window_seconds=3600):
         raise ResumeError(_("You asked for many codes in a short time. Please wait an hour."))
     now = now or timezone.now()
     expires_at = now + timedelta(minutes=resume_setting("RESUME_CODE_MINUTES"))
@@ -106,40 +111,32 @@ def issue_code(profile, page=None, now=None):
     return IssuedCode(code, resume_code)
 
 
-def client_key(request):
-    """A hash of the client's address: the rate limit needs no raw IP."""
-    address = request.META.get("REMOTE_ADDR", "")
-    return hashlib.sha256(f"{settings.SECRET_KEY}:{address}".encode()).hexdigest()[:32]
-
-
-def attempt_limits(address_key, visitor_id=None):
-    """{identity: wrong codes allowed} for a client address (and the entering visitor)."""
-    limits = {f"address:{address_key}": resume_setting("RESUME_MAX_FAILURES_PER_ADDRESS")}
+def attempt_limits(address, visitor_id=None):
+    """(scope, identity, wrong codes allowed) for a client address (and the entering visitor)."""
+    limits = [("resume-address", address, resume_setting("RESUME_MAX_FAILURES_PER_ADDRESS"))]
     if visitor_id is not None:
-        limits[f"visitor:{visitor_id}"] = resume_setting("RESUME_MAX_FAILURES")
-    return limits
+        limits.append(("resume-visitor", str(visitor_id), resume_setting("RESUME_MAX_FAILURES")))
+    return tuple(limits)
 
 
-def locked_out(limits):
-    """True while any identity of `limits` has used up its wrong attempts."""
-    counts = cache.get_many([_failure_key(identity) for identity in limits])
-    return any(counts.get(_failure_key(identity), 0) >= limit for identity, limit in limits.items())
+def _lockout_seconds():
+    return 60 * resume_setting("RESUME_LOCKOUT_MINUTES")
 
 
 def redeem_code(text, limits, now=None):
     """The ResumeCode that `text` names, marked used; raises ResumeError with the reason.
 
-    Every identity of `limits` (see `attempt_limits`) is charged one failure for every refused
-    code; while one is locked out, even the right code is refused.
+    Every identity of `limits` (see `attempt_limits`) is charged one attempt before the code is
+    looked at, given back only if the code is used; while one is locked out, even the right code
+    is refused.
     """
-    if locked_out(limits):
+    if not ratelimit.take_attempt(limits, _lockout_seconds()):
         raise ResumeError(
             _("Too many wrong codes were entered. Please try again in %(minutes)d minutes.")
             % {"minutes": resume_setting("RESUME_LOCKOUT_MINUTES")}
         )
     code = normalize_code(text)
     if code is None:
-        _fail(limits)
         raise ResumeError(
             _("A code has 8 letters and digits, like 7KQ2-M9XD. Please check it and try again.")
         )
@@ -161,33 +158,9 @@ def redeem_code(text, limits, now=None):
             resume_code.attempts += 1
             resume_code.save(update_fields=["attempts", "used_at"])
     if refusal is not None:
-        _fail(limits)
         raise ResumeError(refusal)
+    ratelimit.give_back(limits, _lockout_seconds())
     return resume_code
-
-
-def _failure_key(identity):
-    return f"cityux_personalize:resume:failures:{identity}"
-
-
-def _fail(limits):
-    timeout = 60 * resume_setting("RESUME_LOCKOUT_MINUTES")
-    for identity in limits:
-        _incr(_failure_key(identity), timeout)
-
-
-def _count(name, timeout):
-    return _incr(f"cityux_personalize:resume:{name}", timeout)
-
-
-def _incr(key, timeout):
-    # add() starts the window; incr() is atomic in every shared cache backend.
-    cache.add(key, 0, timeout)
-    try:
-        return cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout)
-        return 1
 
 
 # -- profiles joined: by a code, or by signing in -----------------------------------------------

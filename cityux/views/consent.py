@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from ..conf import cityux_setting
 from ..consent import consent_state, has_consent, privacy_signal, record_choice
+from ..unavailable import retry_later_when_unavailable
 
 # The date our GPC handling last changed, as the GPC specification asks sites to publish.
 GPC_LAST_UPDATE = datetime.date(2026, 11, 23)
@@ -27,6 +28,7 @@ def _safe_next(request):
 
 @never_cache
 @require_http_methods(["GET", "POST"])
+@retry_later_when_unavailable
 def cookie_settings(request):
     """GET shows every optional group and its state; POST stores the choice."""
     groups = all_cookie_groups()
@@ -63,6 +65,7 @@ def cookie_settings(request):
 
 @never_cache
 @require_GET
+@retry_later_when_unavailable
 def consent_status(request):
     """What the server will honour for this browser, for scripts that must check again."""
     return JsonResponse(

@@ -5,11 +5,20 @@ An upload is a JSON object of at most 256 KB::
     {"v": 1, "sid": "<tracker session id>", "seq": 0, "events": [{"type": 2, "timestamp": 1}]}
 
 `events` are rrweb events, already masked in the browser (see static/cityux_analytics/replay.js).
-Only their envelope is checked here: rrweb's event bodies are many and change between versions.
+Only their envelope is checked (`type`, `timestamp`; `data` and `delay` are kept as sent):
+rrweb's event bodies are many and change between versions.
+
+Declared as msgspec structs like the tracker's batches (`..schema`): errors name the field, and
+no body (deep nesting, huge numbers, invalid UTF-8) gets past the decoder as anything but a
+SchemaError.
 """
 
-import json
-import math
+from typing import Annotated, Any, Literal
+
+import msgspec
+from msgspec import Meta, Struct
+
+from cityux.wire import WireError, decode
 
 from ..schema import MAX_SEQ, MAX_TS, MIN_TS, SESSION_ID, SchemaError
 
@@ -20,18 +29,25 @@ MAX_EVENTS = 20_000
 MAX_EVENT_TYPE = 32
 
 
-def _event_error(event):
-    if not isinstance(event, dict):
-        return "must be an object"
-    kind = event.get("type")
-    if kind.__class__ is not int or not 0 <= kind <= MAX_EVENT_TYPE:
-        return f"type must be a whole number between 0 and {MAX_EVENT_TYPE}"
-    timestamp = event.get("timestamp")
-    if timestamp.__class__ not in (int, float) or not (
-        math.isfinite(timestamp) and MIN_TS <= timestamp <= MAX_TS
-    ):
-        return "timestamp must be a time in milliseconds since the epoch"
-    return None
+class ReplayEvent(Struct, omit_defaults=True):
+    """One rrweb event: its envelope is checked, its body kept as it came."""
+
+    type: Annotated[int, Meta(ge=0, le=MAX_EVENT_TYPE)]
+    timestamp: (
+        Annotated[int, Meta(ge=MIN_TS, le=MAX_TS)] | Annotated[float, Meta(ge=MIN_TS, le=MAX_TS)]
+    )
+    data: Any = None
+    delay: float | None = None
+
+
+class _Upload(Struct, forbid_unknown_fields=True):
+    v: Literal[SCHEMA_VERSION]
+    sid: Annotated[str, Meta(pattern=f"^{SESSION_ID.pattern}$")]
+    seq: Annotated[int, Meta(ge=0, le=MAX_SEQ)]
+    events: Annotated[list[ReplayEvent], Meta(min_length=1, max_length=MAX_EVENTS)]
+
+
+_decoder = msgspec.json.Decoder(_Upload)
 
 
 def parse_upload(body):
@@ -39,27 +55,11 @@ def parse_upload(body):
     if len(body) > MAX_UPLOAD_BYTES:
         raise SchemaError(f"upload is larger than {MAX_UPLOAD_BYTES} bytes")
     try:
-        upload = json.loads(body)
-    except (UnicodeDecodeError, ValueError):
-        raise SchemaError("upload is not valid JSON") from None
-    if not isinstance(upload, dict):
-        raise SchemaError("upload must be a JSON object")
-    unknown = sorted(set(upload) - {"v", "sid", "seq", "events"})
-    if unknown:
-        raise SchemaError(f"unknown keys: {', '.join(unknown)}")
-    if upload.get("v") != SCHEMA_VERSION or upload.get("v").__class__ is not int:
-        raise SchemaError(f"v must be {SCHEMA_VERSION}")
-    sid = upload.get("sid")
-    if sid.__class__ is not str or not SESSION_ID.fullmatch(sid):
-        raise SchemaError("sid must be 16-64 characters of A-Z, a-z, 0-9, _ and -")
-    seq = upload.get("seq")
-    if seq.__class__ is not int or not 0 <= seq <= MAX_SEQ:
-        raise SchemaError(f"seq must be a whole number between 0 and {MAX_SEQ}")
-    events = upload.get("events")
-    if not isinstance(events, list) or not 1 <= len(events) <= MAX_EVENTS:
-        raise SchemaError(f"events must be a list of 1 to {MAX_EVENTS} events")
-    for index, event in enumerate(events):
-        error = _event_error(event)
-        if error:
-            raise SchemaError(f"events[{index}]: {error}")
-    return upload
+        upload = decode(_decoder, body, what="upload")
+    except WireError as error:
+        raise SchemaError(str(error)) from None
+    return {
+        "sid": upload.sid,
+        "seq": upload.seq,
+        "events": msgspec.to_builtins(upload.events),
+    }

@@ -18,8 +18,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
+from cityux.clientip import client_ip
 from cityux.consent import ANALYTICS, has_consent
 from cityux.mydata import consented_visitor_id
+from cityux.unavailable import retry_later_when_unavailable
 
 from ..buffer import over_limits
 from ..conf import analytics_setting
@@ -43,6 +45,7 @@ def _dropped():
 
 @csrf_exempt  # sendBeacon cannot carry a CSRF token; the Origin check stands in for it
 @require_POST
+@retry_later_when_unavailable
 def upload_replay(request):
     if not origin_allowed(request):
         return _refuse(403, "This endpoint only accepts replays from this site's pages.")
@@ -62,7 +65,7 @@ def upload_replay(request):
     if over_limits(
         (
             ("replay-session", upload["sid"], limits["session"]),
-            ("replay-ip", request.META.get("REMOTE_ADDR", ""), limits["ip"]),
+            ("replay-ip", client_ip(request), limits["ip"]),
         )
     ):
         return _refuse(429, "Too many replay uploads; try again later.")

@@ -7,13 +7,18 @@ Answers, by question type: rating 1-5 (a JSON number), thumbs "up" / "down", yes
 "no", choice one of the listed choices (the text), text a string of at most max_length
 characters. An empty string or null is no answer. Every error is JSON: {"error", "fields"},
 where fields maps question ids to what is wrong with their answer.
+
+The body is a `SurveyPost` msgspec struct, decoded in one pass: a wrong type or an unknown key
+is a 400 naming the field. Answers stay plain JSON values until each question's block checks
+its own, so that error names the question.
 """
 
-import json
 import logging
 import re
+from typing import Annotated, Any
 from urllib.parse import urlsplit
 
+import msgspec
 import swapper
 from django.http import HttpResponse, JsonResponse
 from django.utils import timezone
@@ -22,9 +27,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
+from cityux.clientip import client_ip
 from cityux.consent import ANALYTICS, has_consent
 from cityux.mydata import consented_visitor_id
 from cityux.signals import survey_answered_yes
+from cityux.unavailable import retry_later_when_unavailable
+from cityux.wire import WireError, decode
 
 from ..buffer import over_limits
 from ..models import TrackedSession
@@ -51,6 +59,20 @@ _UNSAFE_PATH = re.compile(r"[\x00-\x1f\x7f\ud800-\udfff]")
 
 class BadRequest(ValueError):
     """The request cannot be used; the message goes back to the widget."""
+
+
+class SurveyPost(msgspec.Struct, forbid_unknown_fields=True):
+    """What the widget posts to `shown/` (revision, path) and `responses/` (all of it)."""
+
+    revision: Annotated[int, msgspec.Meta(ge=-MAX_ID, le=MAX_ID)] | None = None
+    path: Any = None  # checked by clean_path, so the error says what a path is
+    answers: dict[str, Any] | None = None
+    sid: Any = None  # a tracker session id; anything else is ignored
+    hp: Annotated[str, msgspec.Meta(max_length=MAX_PATH_LENGTH)] | None = None
+    elapsed_ms: Annotated[int, msgspec.Meta(ge=-MAX_ID, le=MAX_ID)] = 0
+
+
+_decoder = msgspec.json.Decoder(SurveyPost)
 
 
 def _error(status, message, fields=None):
@@ -90,6 +112,7 @@ def active_surveys(request):
 
 @csrf_exempt  # the widget posts from the site's own pages; the Origin check stands in
 @require_POST
+@retry_later_when_unavailable
 def survey_shown(request, survey_id):
     """`POST <id>/shown/` {"revision", "path"}: count one showing of the survey on that page."""
     refusal = _refusal(request, survey_id, ip_limit="shown_ip")
@@ -99,7 +122,6 @@ def survey_shown(request, survey_id):
         data = _read_json(request)
         survey = _active_survey(survey_id)
         path = _path_of(data)
-        _revision_of(data)
     except BadRequest as error:
         return _error(400, str(error))
     if survey is None:
@@ -110,6 +132,7 @@ def survey_shown(request, survey_id):
 
 @csrf_exempt  # the widget posts from the site's own pages; the Origin check stands in
 @require_POST
+@retry_later_when_unavailable
 def survey_responses(request, survey_id):
     """`POST <id>/responses/` {"revision", "path", "answers", "sid"?, "hp", "elapsed_ms"}:
     check and store one resident's answers; 201 {"ok", "thank_you"}."""
@@ -122,10 +145,10 @@ def survey_responses(request, survey_id):
         if survey is None:
             return _error(404, _("This survey is not open."))
         path = _path_of(data)
-        revision = _revision_of(data)
+        revision = data.revision
         caught = _caught_by_bot_trap(data)
-        answers = data.get("answers")
-        if not isinstance(answers, dict):
+        answers = data.answers
+        if answers is None:
             raise BadRequest(_("answers must be an object of question id: answer"))
     except BadRequest as error:
         return _error(400, str(error))
@@ -142,7 +165,7 @@ def survey_responses(request, survey_id):
         path,
         clean,
         _stored_revision_id(survey, revision),
-        _consented_session_id(request, data.get("sid")),
+        _consented_session_id(request, data.sid),
         consented_visitor_id(request),
     )
     _announce_yes(request, survey, clean, page_id)
@@ -198,7 +221,7 @@ def _refusal(request, survey_id, ip_limit):
         return _error(403, _("This endpoint only accepts answers from this site's pages."))
     limits = survey_setting("RATE_LIMITS")
     # The address is only counted for a minute (in Redis under a keyed hash), never stored.
-    address = request.META.get("REMOTE_ADDR", "")
+    address = client_ip(request)
     if over_limits(((f"survey-{ip_limit}", address, limits[ip_limit]),)):
         return _error(429, _("Too many requests; please try again in a minute."))
     if ip_limit == "ip" and over_limits((("survey", survey_id, limits["survey"]),)):
@@ -215,12 +238,9 @@ def _read_json(request):
     if declared > MAX_BODY_BYTES or len(body) > MAX_BODY_BYTES:
         raise BadRequest(_("The request is larger than %(max)d bytes.") % {"max": MAX_BODY_BYTES})
     try:
-        data = json.loads(body)
-    except (ValueError, RecursionError) as error:
-        raise BadRequest(_("The request is not valid JSON.")) from error
-    if not isinstance(data, dict):
-        raise BadRequest(_("The request must be a JSON object."))
-    return data
+        return decode(_decoder, body)
+    except WireError as error:
+        raise BadRequest(str(error)) from None
 
 
 def _active_survey(survey_id):
@@ -231,25 +251,15 @@ def _active_survey(survey_id):
 
 
 def _path_of(data):
-    path = clean_path(data.get("path"))
+    path = clean_path(data.path)
     if path is None:
         raise BadRequest(_("path must be a URL path starting with /"))
     return path
 
 
-def _revision_of(data):
-    revision = data.get("revision")
-    if revision is not None and (isinstance(revision, bool) or not isinstance(revision, int)):
-        raise BadRequest(_("revision must be a whole number"))
-    return revision
-
-
 def _caught_by_bot_trap(data):
     """People leave the hidden field empty and take a moment to answer; scripts do not."""
-    elapsed = data.get("elapsed_ms", 0)
-    if isinstance(elapsed, bool) or not isinstance(elapsed, int):
-        raise BadRequest(_("elapsed_ms must be a whole number"))
-    return data.get("hp") not in ("", None) or elapsed < survey_setting("MIN_ELAPSED_MS")
+    return data.hp not in ("", None) or data.elapsed_ms < survey_setting("MIN_ELAPSED_MS")
 
 
 def _stored_revision_id(survey, revision):

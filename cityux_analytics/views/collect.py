@@ -6,8 +6,10 @@ from django.http import HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from cityux.clientip import client_ip
 from cityux.consent import ANALYTICS, has_consent
 from cityux.mydata import consented_visitor_id
+from cityux.unavailable import retry_later_when_unavailable
 
 from ..conf import analytics_setting
 from ..schema import MAX_BATCH_BYTES, SchemaError, parse_batch
@@ -29,6 +31,7 @@ def origin_allowed(request):
 
 @csrf_exempt  # sendBeacon cannot carry a CSRF token; the Origin check stands in for it
 @require_POST
+@retry_later_when_unavailable  # Redis down spools the batch; only a dead database is a 503
 def collect(request):
     if not origin_allowed(request):
         return _refuse(403, "This endpoint only accepts batches from this site's pages.")
@@ -48,7 +51,7 @@ def collect(request):
     limits = analytics_setting("RATE_LIMITS")
     counters = (
         ("session", batch.session_id, limits["session"]),
-        ("ip", request.META.get("REMOTE_ADDR", ""), limits["ip"]),
+        ("ip", client_ip(request), limits["ip"]),
     )
     if not enqueue_batch(batch, body, consented_visitor_id(request), counters):
         return _refuse(429, "Too many batches; the tracker will retry later.")

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from cityux.conf import cityux_setting
 from cityux.consent import PERSONALIZATION, consent_state, has_consent, record_choice
+from cityux.unavailable import retry_later_when_unavailable
 
 from .. import mydata
 from ..conf import VISITOR_COOKIE
@@ -30,6 +31,7 @@ def _context(request, subject, **extra):
 
 @never_cache
 @require_http_methods(["GET", "POST"])
+@retry_later_when_unavailable
 def my_data(request):
     """GET: everything held, in plain words. POST (with the confirmation box ticked): delete it."""
     subject = mydata.subject_for(request)
@@ -68,6 +70,7 @@ def _delete(request, subject):
 
 @never_cache
 @require_GET
+@retry_later_when_unavailable
 def download(request):
     """Everything held, as a JSON file."""
     subject = mydata.subject_for(request)

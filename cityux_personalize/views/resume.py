@@ -4,8 +4,6 @@ Every view needs personalisation consent (and no GPC / DNT): without it nothing 
 resident is told how to turn it on.
 """
 
-import json
-
 import swapper
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
@@ -19,7 +17,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from cityux.clientip import client_ip
 from cityux.conf import cityux_setting
+from cityux.unavailable import retry_later_when_unavailable
 
 from .. import drafts, resume
 from ..profiles import get_profile, personalization_allowed
@@ -45,6 +45,7 @@ def _error(message, status):
 
 @never_cache
 @require_POST
+@retry_later_when_unavailable
 def save_draft(request, page_id):
     """POST {"fields": {name: value}}: keep what the resident typed so far."""
     page = _form_page(page_id)
@@ -53,15 +54,11 @@ def save_draft(request, page_id):
     if len(request.body) > DRAFT_BODY_LIMIT:
         return _error(_("This draft is too long to keep; your answers are still in the form."), 413)
     try:
-        payload = json.loads(request.body or b"{}")
-        fields = payload.get("fields") if isinstance(payload, dict) else None
-        drafts.save_draft(get_profile(request), page, fields)
+        drafts.save_draft(get_profile(request), page, drafts.parse_draft(request.body))
     except drafts.DraftTooLarge as error:
         return _error(error, 413)
     except drafts.DraftError as error:
         return _error(error, 400)
-    except ValueError:
-        return _error(_('A draft is JSON: {"fields": {"name": "value"}}.'), 400)
     return JsonResponse({"saved": True})
 
 
@@ -73,6 +70,7 @@ def resume_link(request, code):
 
 @never_cache
 @require_POST
+@retry_later_when_unavailable
 def issue_code(request, page_id):
     """A one-time code and link to continue this form on another device (optionally e-mailed).
 
@@ -135,6 +133,7 @@ def _code_page(request, page, result=None, error=None):
 
 @never_cache
 @require_http_methods(["GET", "POST"])
+@retry_later_when_unavailable
 def enter_code(request):
     """GET: the form to enter a code. POST: take the code, join this device, reopen the form.
 
@@ -147,7 +146,7 @@ def enter_code(request):
             error = NO_CONSENT
         else:
             profile = get_profile(request)
-            limits = resume.attempt_limits(resume.client_key(request), profile.visitor_id)
+            limits = resume.attempt_limits(client_ip(request), profile.visitor_id)
             try:
                 resume_code = resume.redeem_code(code_text, limits)
             except resume.ResumeError as refused:

@@ -363,10 +363,17 @@ def test_free_text_is_stored_without_email_addresses_or_phone_numbers(client, po
 def test_free_text_is_trimmed_and_loses_control_characters(client, pothole_survey):
     answers = {
         qid(pothole_survey, "rating"): 3,
-        qid(pothole_survey, "short_text"): "  ok\x00\ud800 ",
+        qid(pothole_survey, "short_text"): "  ok\x00\x07 ",
     }
     assert answer(client, pothole_survey, answers).status_code == 201
     assert SurveyResponse.objects.get().comment == "ok"
+
+
+def test_a_lone_surrogate_is_not_unicode_and_gets_a_json_400(client, pothole_survey):
+    answers = {qid(pothole_survey, "rating"): 3, qid(pothole_survey, "short_text"): "ok\ud800"}
+    response = answer(client, pothole_survey, answers)
+    assert response.status_code == 400 and "JSON" in response.json()["error"]
+    assert not SurveyResponse.objects.exists()
 
 
 def test_an_unrated_free_text_answer_has_no_rating_but_a_sentiment(client, works):

@@ -1,0 +1,109 @@
+"""Public endpoints answer 503 with Retry-After while the database or Redis is unavailable.
+
+A locked or unreachable database, or a Redis that is down, is not the resident's fault and
+not a bug: the tracker, the replay uploader and the survey widget retry on 5xx, and a person
+is told to try again in a minute. Decorate each resident-facing view::
+
+    @csrf_exempt
+    @require_POST
+    @retry_later_when_unavailable
+    def upload_replay(request): ...
+
+While the view runs, a row or table lock is waited for at most `CITYUX_LOCK_WAIT_SECONDS`
+(SQLite's busy timeout, PostgreSQL's `lock_timeout`), so a request never hangs for the
+database's own timeout first. Errors of the input or of our code are not caught here.
+"""
+
+import contextlib
+import functools
+import logging
+
+from django.db import InterfaceError, OperationalError, connection
+from django.http import HttpResponse, JsonResponse
+from django.utils.html import escape
+from django.utils.translation import gettext as _
+
+from .conf import cityux_setting
+
+logger = logging.getLogger(__name__)
+
+
+@functools.cache
+def unavailable_errors():
+    """The exceptions that mean "a backing service is unavailable", not "a bug"."""
+    errors = [OperationalError, InterfaceError]
+    try:
+        from kombu.exceptions import OperationalError as BrokerUnavailable
+        from redis.exceptions import ConnectionError as RedisDown
+        from redis.exceptions import TimeoutError as RedisTimeout
+    except ImportError:  # pragma: no cover - celery[redis] is a dependency of the core
+        pass
+    else:
+        errors += [RedisDown, RedisTimeout, BrokerUnavailable]
+    return tuple(errors)
+
+
+def retry_later_when_unavailable(view):
+    """Answer 503 with Retry-After when `view` finds the database or Redis unavailable."""
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        try:
+            with short_lock_wait():
+                return view(request, *args, **kwargs)
+        except unavailable_errors() as error:
+            logger.warning("%s answered 503: %s", request.path, error)
+            return retry_later(request)
+
+    return wrapped
+
+
+def retry_later(request):
+    """The 503 answer: JSON for scripts, a short page for a browser's form post."""
+    message = _("This service is busy right now. Please try again in a minute.")
+    if "text/html" in request.headers.get("Accept", ""):
+        response = HttpResponse(f"<!doctype html><p>{escape(message)}</p>", status=503)
+    else:
+        response = JsonResponse({"error": message}, status=503)
+    response["Retry-After"] = str(cityux_setting("RETRY_AFTER_SECONDS"))
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@contextlib.contextmanager
+def short_lock_wait():
+    """Wait at most LOCK_WAIT_SECONDS for a lock, from the first query on, then restore."""
+    restore = []
+
+    def shorten_once(execute, sql, params, many, context):
+        if not restore:
+            restore.append(_shorten(context["connection"], cityux_setting("LOCK_WAIT_SECONDS")))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(shorten_once):
+        try:
+            yield
+        finally:
+            if restore:
+                with contextlib.suppress(Exception):  # a broken connection is closed anyway
+                    restore[0]()
+
+
+def _shorten(database, seconds):
+    """Set the lock wait of `database`'s open connection; return how to set it back."""
+    raw = database.connection
+    milliseconds = int(seconds * 1000)
+    if database.vendor == "sqlite":
+        previous = raw.execute("PRAGMA busy_timeout").fetchone()[0]
+        raw.execute(f"PRAGMA busy_timeout = {milliseconds}")
+        return lambda: raw.execute(f"PRAGMA busy_timeout = {int(previous)}")
+    if database.vendor == "postgresql":
+        with raw.cursor() as cursor:
+            cursor.execute(f"SET lock_timeout = {milliseconds}")
+
+        def reset():
+            with raw.cursor() as cursor:
+                cursor.execute("RESET lock_timeout")
+
+        return reset
+    return lambda: None
