@@ -17,6 +17,7 @@ import logging
 from celery import current_app
 
 from . import ratelimit
+from .models import BatchSource
 from .schema import batch_payload, parse_batch
 
 
@@ -74,7 +75,8 @@ def over_limits(limits):
     return ratelimit.over_any(limits)
 
 
-def _payload(raw):
+def payload_of(raw):
+    """The ingest payload of one buffer entry (raises SchemaError if it is not a batch)."""
     visitor_id = None
     if raw.startswith(_VISITOR):
         visitor, _, raw = raw[len(_VISITOR) :].partition(b"\n")
@@ -82,8 +84,16 @@ def _payload(raw):
     return batch_payload(parse_batch(raw), visitor_id)
 
 
-def drain(ingest, limit=2000, lock_seconds=300):
-    """Ingest up to `limit` queued batches with `ingest(payload)`; returns how many."""
+def drain(ingest=None, limit=2000, lock_seconds=300):
+    """Ingest up to `limit` queued batches, each on its own; returns how many were handled.
+
+    A batch that fails is dead-lettered (see dead_letters.py) and the drain goes on. `ingest`
+    (a payload -> outcome function) defaults to ingest.ingest_batch.
+    """
+    from .dead_letters import ingest_isolated
+    from .ingest import ingest_batch
+
+    ingest = ingest or ingest_batch
     client = _client(broker_url())
     queue, processing, lock = _key(), _key(":processing"), _key(":lock")
     if not client.set(lock, "1", nx=True, ex=lock_seconds):
@@ -92,19 +102,26 @@ def drain(ingest, limit=2000, lock_seconds=300):
     try:
         # Leftovers of a drainer that died: ingest again (idempotent), then new batches.
         for raw in client.lrange(processing, 0, -1):
-            ingest(_payload(raw))
+            ingest_isolated(raw, BatchSource.BUFFER, ingest=ingest)
             client.lrem(processing, 1, raw)
             done += 1
         while done < limit:
+            # Atomic in Redis: at every instant the batch is in exactly one of the two lists.
             raw = client.lmove(queue, processing, "RIGHT", "LEFT")
             if raw is None:
                 break
-            ingest(_payload(raw))
+            # Only once the batch is committed (stored or dead-lettered) does it leave Redis.
+            ingest_isolated(raw, BatchSource.BUFFER, ingest=ingest)
             client.lrem(processing, 1, raw)
             done += 1
     finally:
         client.delete(lock)
     return done
+
+
+def processing():
+    """Batches a drainer took but has not finished (left over if it was killed)."""
+    return _client(broker_url()).llen(_key(":processing"))
 
 
 def pending():
