@@ -178,7 +178,9 @@ def _check_storable(wire, body):
     for index, event in enumerate(wire.events):
         if type(event) is View:
             if event.vid in seen:
-                raise SchemaError(f"events[{index}].vid: view {event.vid} appears twice in the batch")
+                raise SchemaError(
+                    f"events[{index}].vid: view {event.vid} appears twice in the batch"
+                )
             seen.add(event.vid)
             try:
                 scrubbed = scrub_url(event.url)
