@@ -43,7 +43,7 @@ class CityUXAnalyticsConfig(AppConfig):
 
         from cityux.models import DepartmentRootPage
 
-        from . import mydata
+        from . import checks, mydata  # noqa: F401 (checks registers the system checks)
         from .pages import forget_paths
 
         mydata.register()

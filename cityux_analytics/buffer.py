@@ -5,7 +5,9 @@ together, so with a Redis broker the endpoint only LPUSHes the batch's bytes, an
 `drain_collect_buffer` task (every few seconds, from Celery beat) ingests them in bulk.
 
 Delivery is at least once and ingest is idempotent on (session, seq), so a drainer that dies
-mid-way loses nothing: the next one ingests what was left in the processing list again.
+mid-way loses nothing: the next one ingests what was left in the processing list again. What a
+restart of Redis itself can lose depends on its persistence (`persistence_problem`; README,
+"Collect health").
 
 An entry is the batch's JSON, or, for a resident who agreed to personalisation,
 ``v:<visitor id>`` and a newline before it.
@@ -84,11 +86,12 @@ def payload_of(raw):
     return batch_payload(parse_batch(raw), visitor_id)
 
 
-def drain(ingest=None, limit=2000, lock_seconds=300):
+def drain(ingest=None, limit=2000, lock_seconds=60):
     """Ingest up to `limit` queued batches, each on its own; returns how many were handled.
 
     A batch that fails is dead-lettered (see dead_letters.py) and the drain goes on. `ingest`
-    (a payload -> outcome function) defaults to ingest.ingest_batch.
+    (a payload -> outcome function) defaults to ingest.ingest_batch. One drainer at a time:
+    the lock of one that was killed expires after `lock_seconds`, renewed while it works.
     """
     from .dead_letters import ingest_isolated
     from .ingest import ingest_batch
@@ -98,22 +101,25 @@ def drain(ingest=None, limit=2000, lock_seconds=300):
     queue, processing, lock = _key(), _key(":processing"), _key(":lock")
     if not client.set(lock, "1", nx=True, ex=lock_seconds):
         return 0  # another drainer is at work
+
+    def take():
+        # Leftovers of a drainer that died first (ingested again: idempotent), then the
+        # queue. LMOVE is atomic: at every instant a batch is in exactly one of the lists.
+        yield from client.lrange(processing, 0, -1)
+        while raw := client.lmove(queue, processing, "RIGHT", "LEFT"):
+            yield raw
+
     done = 0
     try:
-        # Leftovers of a drainer that died: ingest again (idempotent), then new batches.
-        for raw in client.lrange(processing, 0, -1):
+        for raw in take():
             ingest_isolated(raw, BatchSource.BUFFER, ingest=ingest)
-            client.lrem(processing, 1, raw)
-            done += 1
-        while done < limit:
-            # Atomic in Redis: at every instant the batch is in exactly one of the two lists.
-            raw = client.lmove(queue, processing, "RIGHT", "LEFT")
-            if raw is None:
-                break
             # Only once the batch is committed (stored or dead-lettered) does it leave Redis.
-            ingest_isolated(raw, BatchSource.BUFFER, ingest=ingest)
             client.lrem(processing, 1, raw)
             done += 1
+            if done % 100 == 0:
+                client.expire(lock, lock_seconds)
+            if done >= limit:
+                break
     finally:
         client.delete(lock)
     return done
@@ -127,3 +133,49 @@ def processing():
 def pending():
     """Batches waiting in the buffer (for the admin and for tests)."""
     return _client(broker_url()).llen(_key())
+
+
+def persistence_problem(config):
+    """What a Redis restart would lose, given its CONFIG GET appendonly/appendfsync; or None.
+
+    Accepted batches live in Redis until drained: without an append-only file they are lost
+    when Redis restarts, and with `appendfsync no` the OS decides when they reach the disk.
+    """
+    if config.get("appendonly") != "yes":
+        return (
+            "The collect buffer's Redis does not persist (appendonly no): a restart loses every "
+            "batch accepted since the last drain."
+        )
+    if config.get("appendfsync") not in ("always", "everysec"):
+        return (
+            "The collect buffer's Redis writes its append-only file when the OS decides "
+            "(appendfsync no): a crash of the machine can lose about 30 s of accepted batches."
+        )
+    return None
+
+
+def redis_persistence():
+    """The buffer's Redis persistence settings: {"appendonly": ..., "appendfsync": ...}.
+
+    Raises redis.ResponseError where CONFIG is disabled (as on many managed services).
+    """
+    client = _client(broker_url())
+    config = client.config_get("append*")
+    return {key: config.get(key) for key in ("appendonly", "appendfsync")}
+
+
+def persistence_warning():
+    """None when the buffer is not used or its Redis persists; else the problem in words."""
+    import redis
+
+    if not uses_redis_buffer():
+        return None
+    try:
+        return persistence_problem(redis_persistence())
+    except redis.ResponseError:
+        return (
+            "Cannot read the collect buffer's Redis persistence (CONFIG is disabled): make sure "
+            "it runs with appendonly yes and appendfsync everysec."
+        )
+    except redis.RedisError as error:
+        return f"Cannot reach the collect buffer's Redis to check its persistence: {error}"
