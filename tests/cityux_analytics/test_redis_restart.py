@@ -1,6 +1,6 @@
 """A Redis restart, or a drainer killed at any point, loses no accepted batch and counts none
-twice. Each test starts its own `redis-server` (append-only file, fsync always) on a free
-port, with its data in the test's tmp_path, and kills it with SIGKILL."""
+twice. Each test starts its own `redis-server` (append-only file, fsync per write or every
+second) on a free port, with its data in the test's tmp_path, and kills it with SIGKILL."""
 
 import json
 import signal
@@ -60,9 +60,10 @@ class RedisServer:
         self.process.wait()
 
 
-@pytest.fixture
-def redis_server(tmp_path):
-    server = RedisServer(tmp_path)
+@pytest.fixture(params=["always", "everysec"])
+def redis_server(request, tmp_path):
+    """The buffer's Redis with an append-only file, fsynced per write or every second."""
+    server = RedisServer(tmp_path, fsync=request.param)
     server.start()
     try:
         with celery_broker(server.url, queue=f"cityux-test-{uuid.uuid4().hex[:10]}"):
