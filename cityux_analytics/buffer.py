@@ -164,8 +164,12 @@ def redis_persistence():
     return {key: config.get(key) for key in ("appendonly", "appendfsync")}
 
 
-def persistence_warning():
-    """None when the buffer is not used or its Redis persists; else the problem in words."""
+def persistence_warning(unreachable_too=True):
+    """None when the buffer is not used or its Redis persists; else the problem in words.
+
+    With `unreachable_too=False` a Redis that cannot be reached is no problem here (the
+    spool covers it; a system check must not fail `migrate` before Redis is up).
+    """
     import redis
 
     if not uses_redis_buffer():
@@ -178,4 +182,6 @@ def persistence_warning():
             "it runs with appendonly yes and appendfsync everysec."
         )
     except redis.RedisError as error:
+        if not unreachable_too:
+            return None
         return f"Cannot reach the collect buffer's Redis to check its persistence: {error}"

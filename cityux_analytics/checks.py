@@ -8,7 +8,7 @@ from . import buffer
 @register()
 def check_collect_buffer_persists(app_configs, **kwargs):
     """Batches wait in Redis until drained: that Redis must keep them across a restart."""
-    problem = buffer.persistence_warning()
+    problem = buffer.persistence_warning(unreachable_too=False)
     if problem is None:
         return []
     return [
