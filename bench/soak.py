@@ -1,6 +1,7 @@
 """Collect and replay upload under sustained load, while the Celery worker and Redis are killed.
 
-    .venv/bin/python bench/soak.py [--seconds 60] [--clients 4] [--database-url postgres://…]
+    .venv/bin/python bench/soak.py [--seconds 60] [--clients 4] [--rate 10] [--settle 300]
+                                   [--database-url postgres://…]
 
 Everything runs on loopback and is bounded in time: a private `redis-server` (append-only
 file, `appendfsync everysec`) on a free port with its data in a temporary directory, the site
@@ -92,9 +93,9 @@ def replay_upload(sid, seq, t0):
 class Client(threading.Thread):
     """Posts batches of one tracker session until told to stop; keeps what it saw."""
 
-    def __init__(self, base, cookie, stop):
+    def __init__(self, base, cookie, stop, rate):
         super().__init__(daemon=True)
-        self.base, self.stop = base, stop
+        self.base, self.stop, self.interval = base, stop, 1 / rate
         self.headers = {
             "Content-Type": "application/json",
             "Origin": base,
@@ -133,14 +134,16 @@ class Client(threading.Thread):
                     == 204
                 ):
                     self.replays_accepted += 1
+            self.stop.wait(max(0.0, self.interval - (time.perf_counter() - started)))
 
 
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=int, default=60, help="length of the load")
     parser.add_argument("--clients", type=int, default=4)
+    parser.add_argument("--rate", type=float, default=10, help="batches/s of each client")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
-    parser.add_argument("--settle", type=int, default=120, help="seconds allowed to drain")
+    parser.add_argument("--settle", type=int, default=300, help="seconds allowed to drain")
     parser.add_argument("--database-url", default="")
     args = parser.parse_args()
     if not shutil.which("redis-server"):
@@ -189,7 +192,7 @@ def main():
         wait_until(lambda: urllib.request.urlopen(base + "/cityux/cookies/"), 60, "the site")
 
         stop = threading.Event()
-        clients = [Client(base, cookie, stop) for _ in range(args.clients)]
+        clients = [Client(base, cookie, stop, args.rate) for _ in range(args.clients)]
         for client in clients:
             client.start()
         faults = []
@@ -265,8 +268,9 @@ def report(args, clients, figures, faults, database):
     lost = accepted - figures["stored"] - figures["dead_lettered"]
     duplicated_events = figures["events"] - figures["stored"] * EVENTS_PER_BATCH
     print(
-        f"soak: {args.seconds} s, {args.clients} clients, gunicorn {args.workers} workers, "
-        f"1 Celery worker; database {database.split(':', 1)[0]}; faults: {', '.join(faults)}"
+        f"soak: {args.seconds} s, {args.clients} clients at up to {args.rate:g} batches/s each, "
+        f"gunicorn {args.workers} workers, 1 Celery worker; "
+        f"database {database.split(':', 1)[0]}; faults: {', '.join(faults)}"
     )
     print(f"  batches sent          {sent:8d}")
     print(f"  accepted (204)        {accepted:8d}   other answers: {others or 'none'}")
