@@ -53,7 +53,7 @@ class CityUXAnalyticsConfig(AppConfig):
 
         from cityux.models import DepartmentRootPage
 
-        from . import mydata
+        from . import checks, mydata  # noqa: F401 (checks registers the system checks)
         from .pages import forget_paths
         from .replay import checks  # noqa: F401 (registers the replay system checks)
 

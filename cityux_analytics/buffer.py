@@ -5,7 +5,9 @@ together, so with a Redis broker the endpoint only LPUSHes the batch's bytes, an
 `drain_collect_buffer` task (every few seconds, from Celery beat) ingests them in bulk.
 
 Delivery is at least once and ingest is idempotent on (session, seq), so a drainer that dies
-mid-way loses nothing: the next one ingests what was left in the processing list again.
+mid-way loses nothing: the next one ingests what was left in the processing list again. What a
+restart of Redis itself can lose depends on its persistence (`persistence_problem`; README,
+"Collect health").
 
 An entry is the batch's JSON, or, for a resident who agreed to personalisation,
 ``v:<visitor id>`` and a newline before it.
@@ -17,6 +19,7 @@ import logging
 from celery import current_app
 
 from . import ratelimit
+from .models import BatchSource
 from .schema import batch_payload, parse_batch
 
 
@@ -74,7 +77,8 @@ def over_limits(limits):
     return ratelimit.over_any(limits)
 
 
-def _payload(raw):
+def payload_of(raw):
+    """The ingest payload of one buffer entry (raises SchemaError if it is not a batch)."""
     visitor_id = None
     if raw.startswith(_VISITOR):
         visitor, _, raw = raw[len(_VISITOR) :].partition(b"\n")
@@ -82,31 +86,102 @@ def _payload(raw):
     return batch_payload(parse_batch(raw), visitor_id)
 
 
-def drain(ingest, limit=2000, lock_seconds=300):
-    """Ingest up to `limit` queued batches with `ingest(payload)`; returns how many."""
+def drain(ingest=None, limit=2000, lock_seconds=60):
+    """Ingest up to `limit` queued batches, each on its own; returns how many were handled.
+
+    A batch that fails is dead-lettered (see dead_letters.py) and the drain goes on. `ingest`
+    (a payload -> outcome function) defaults to ingest.ingest_batch. One drainer at a time:
+    the lock of one that was killed expires after `lock_seconds`, renewed while it works.
+    """
+    from .dead_letters import ingest_isolated
+    from .ingest import ingest_batch
+
+    ingest = ingest or ingest_batch
     client = _client(broker_url())
     queue, processing, lock = _key(), _key(":processing"), _key(":lock")
     if not client.set(lock, "1", nx=True, ex=lock_seconds):
         return 0  # another drainer is at work
+
+    def take():
+        # Leftovers of a drainer that died first (ingested again: idempotent), then the
+        # queue. LMOVE is atomic: at every instant a batch is in exactly one of the lists.
+        yield from client.lrange(processing, 0, -1)
+        while raw := client.lmove(queue, processing, "RIGHT", "LEFT"):
+            yield raw
+
     done = 0
     try:
-        # Leftovers of a drainer that died: ingest again (idempotent), then new batches.
-        for raw in client.lrange(processing, 0, -1):
-            ingest(_payload(raw))
+        for raw in take():
+            ingest_isolated(raw, BatchSource.BUFFER, ingest=ingest)
+            # Only once the batch is committed (stored or dead-lettered) does it leave Redis.
             client.lrem(processing, 1, raw)
             done += 1
-        while done < limit:
-            raw = client.lmove(queue, processing, "RIGHT", "LEFT")
-            if raw is None:
+            if done % 100 == 0:
+                client.expire(lock, lock_seconds)
+            if done >= limit:
                 break
-            ingest(_payload(raw))
-            client.lrem(processing, 1, raw)
-            done += 1
     finally:
         client.delete(lock)
     return done
 
 
+def processing():
+    """Batches a drainer took but has not finished (left over if it was killed)."""
+    return _client(broker_url()).llen(_key(":processing"))
+
+
 def pending():
     """Batches waiting in the buffer (for the admin and for tests)."""
     return _client(broker_url()).llen(_key())
+
+
+def persistence_problem(config):
+    """What a Redis restart would lose, given its CONFIG GET appendonly/appendfsync; or None.
+
+    Accepted batches live in Redis until drained: without an append-only file they are lost
+    when Redis restarts, and with `appendfsync no` the OS decides when they reach the disk.
+    """
+    if config.get("appendonly") != "yes":
+        return (
+            "The collect buffer's Redis does not persist (appendonly no): a restart loses every "
+            "batch accepted since the last drain."
+        )
+    if config.get("appendfsync") not in ("always", "everysec"):
+        return (
+            "The collect buffer's Redis writes its append-only file when the OS decides "
+            "(appendfsync no): a crash of the machine can lose about 30 s of accepted batches."
+        )
+    return None
+
+
+def redis_persistence():
+    """The buffer's Redis persistence settings: {"appendonly": ..., "appendfsync": ...}.
+
+    Raises redis.ResponseError where CONFIG is disabled (as on many managed services).
+    """
+    client = _client(broker_url())
+    config = client.config_get("append*")
+    return {key: config.get(key) for key in ("appendonly", "appendfsync")}
+
+
+def persistence_warning(unreachable_too=True):
+    """None when the buffer is not used or its Redis persists; else the problem in words.
+
+    With `unreachable_too=False` a Redis that cannot be reached is no problem here (the
+    spool covers it; a system check must not fail `migrate` before Redis is up).
+    """
+    import redis
+
+    if not uses_redis_buffer():
+        return None
+    try:
+        return persistence_problem(redis_persistence())
+    except redis.ResponseError:
+        return (
+            "Cannot read the collect buffer's Redis persistence (CONFIG is disabled): make sure "
+            "it runs with appendonly yes and appendfsync everysec."
+        )
+    except redis.RedisError as error:
+        if not unreachable_too:
+            return None
+        return f"Cannot reach the collect buffer's Redis to check its persistence: {error}"

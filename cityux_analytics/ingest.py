@@ -97,9 +97,12 @@ def _visitor_id(value):
 
 def _page_views(session, events):
     views = []
+    seen = set()
     for event in events:
-        if event["t"] != "view":
+        # The schema refuses a repeated view id; a batch queued before it did keeps the first.
+        if event["t"] != "view" or event["vid"] in seen:
             continue
+        seen.add(event["vid"])
         url = scrub_url(event["url"])
         page_id, department_id = resolve_path(url)
         views.append(

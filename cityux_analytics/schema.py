@@ -35,6 +35,8 @@ from typing import Annotated, Literal
 import msgspec
 from msgspec import Meta, Struct, field
 
+from .privacy import scrub_url
+
 SCHEMA_VERSION = 1
 MAX_BATCH_BYTES = 64 * 1024
 MAX_EVENTS = 500
@@ -43,6 +45,9 @@ SESSION_ID = re.compile(r"[A-Za-z0-9_-]{16,64}")
 MIN_TS, MAX_TS = 946_684_800_000, 4_102_444_800_000
 MAX_SEQ = 100_000
 MAX_VIEW_ID = 10_000
+MAX_URL = 2048  # PageView.url's column
+# JSON can only spell a NUL character this way; PostgreSQL text columns refuse it.
+_NUL = b"\\u0000"
 
 
 class SchemaError(ValueError):
@@ -68,8 +73,8 @@ class Event(Struct, forbid_unknown_fields=True, tag_field="t"):
 
 
 class View(Event, tag="view"):
-    url: _text(2048)
-    ref: _text(2048) | None = ""
+    url: _text(MAX_URL)
+    ref: _text(MAX_URL) | None = ""
 
     def __post_init__(self):
         if self.ref is None:
@@ -151,7 +156,7 @@ def parse_batch(body):
     if len(body) > MAX_BATCH_BYTES:
         raise SchemaError(f"batch is larger than {MAX_BATCH_BYTES} bytes")
     try:
-        return Batch(_decoder.decode(body))
+        wire = _decoder.decode(body)
     except msgspec.ValidationError as error:
         found = _AT.match(str(error))
         if found is None:
@@ -159,6 +164,38 @@ def parse_batch(body):
         raise SchemaError(f"{found['where'] or 'batch'}: {found['what']}") from None
     except msgspec.DecodeError as error:
         raise SchemaError(f"batch is not valid JSON: {error}") from None
+    _check_storable(wire, body)
+    return Batch(wire)
+
+
+def _check_storable(wire, body):
+    """Refuse what the wire format allows but ingest could not store.
+
+    Every view of a batch starts its own page view row, so a view id appears once; no text
+    holds a NUL character; a URL still fits its column once `scrub_url` has re-encoded it.
+    """
+    seen = set()
+    for index, event in enumerate(wire.events):
+        if type(event) is View:
+            if event.vid in seen:
+                raise SchemaError(
+                    f"events[{index}].vid: view {event.vid} appears twice in the batch"
+                )
+            seen.add(event.vid)
+            try:
+                scrubbed = scrub_url(event.url)
+            except ValueError:  # urlsplit refuses e.g. "//[::1"
+                raise SchemaError(f"events[{index}].url: not a URL") from None
+            if len(scrubbed) > MAX_URL:
+                raise SchemaError(
+                    f"events[{index}].url: longer than {MAX_URL} characters once scrubbed"
+                )
+    if _NUL in body:  # rare: look for the field only then
+        for index, event in enumerate(wire.events):
+            for name in event.__struct_fields__:
+                value = getattr(event, name)
+                if isinstance(value, str) and "\x00" in value:
+                    raise SchemaError(f"events[{index}].{name}: contains a NUL character")
 
 
 def batch_payload(batch, visitor_id=None):

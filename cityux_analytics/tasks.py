@@ -4,11 +4,12 @@ import datetime
 import logging
 
 from celery import shared_task
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, transaction
 
-from . import buffer, pipeline, ratelimit
+from . import buffer, dead_letters, pipeline, ratelimit
+from .dead_letters import DEAD_LETTERED, dead_letter, ingest_isolated, payload_bytes
 from .ingest import ingest_batch
-from .models import SpooledBatch
+from .models import BatchSource, DeadLetteredBatch, SpooledBatch
 from .schema import batch_payload
 
 logger = logging.getLogger(__name__)
@@ -22,15 +23,18 @@ logger = logging.getLogger(__name__)
     max_retries=6,
 )
 def ingest(self, payload):
-    """Store one batch; retried with backoff, spooled rather than dropped if it keeps failing."""
+    """Store one batch; dead-lettered if it fails, after retries with backoff if the database
+    itself failed (it may be back in a moment, and then the batch is fine)."""
     try:
-        return ingest_batch(payload)
+        with transaction.atomic():
+            return ingest_batch(payload)
+    except (OperationalError, InterfaceError) as error:
+        if self.request.retries < self.max_retries:
+            raise self.retry(exc=error, countdown=2**self.request.retries) from error
+        dead_letter(payload_bytes(payload), BatchSource.MESSAGE, error)
     except Exception as error:
-        if self.request.retries >= self.max_retries:
-            logger.exception("Ingest kept failing; batch kept in the spool")
-            SpooledBatch.objects.create(payload=payload, last_error=str(error)[:2000])
-            return "spooled"
-        raise self.retry(exc=error, countdown=2**self.request.retries) from error
+        dead_letter(payload_bytes(payload), BatchSource.MESSAGE, error)
+    return DEAD_LETTERED
 
 
 def enqueue_batch(batch, body, visitor_id=None, limits=()):
@@ -70,19 +74,26 @@ def drain_collect_buffer(limit=2000):
 
 @shared_task(name="cityux_analytics.drain_spool")
 def drain_spool(limit=1000):
-    """Ingest spooled batches (oldest first); a batch that fails stays with its error."""
+    """Ingest spooled batches (oldest first); a batch that fails is dead-lettered."""
     drained = 0
     for spooled in SpooledBatch.objects.all()[:limit]:
-        try:
-            with transaction.atomic():
-                ingest_batch(spooled.payload)
-                spooled.delete()
-            drained += 1
-        except Exception as error:
-            SpooledBatch.objects.filter(pk=spooled.pk).update(
-                attempts=spooled.attempts + 1, last_error=str(error)[:2000]
+        # One transaction: the batch leaves the spool only with its rows or its dead letter.
+        with transaction.atomic():
+            ingest_isolated(
+                payload_bytes(spooled.payload), BatchSource.SPOOL, received_at=spooled.received_at
             )
+            spooled.delete()
+        drained += 1
     return drained
+
+
+@shared_task(name="cityux_analytics.retry_dead_letters")
+def retry_dead_letters(pks=None):
+    """Ingest dead-lettered batches again (all, or those in `pks`); returns (stored, failing)."""
+    rows = DeadLetteredBatch.objects.order_by("pk")
+    if pks is not None:
+        rows = rows.filter(pk__in=pks)
+    return dead_letters.retry_dead_letters(rows)
 
 
 @shared_task(name="cityux_analytics.process_sessions")

@@ -11,10 +11,11 @@ from cityux.departments import department_id_for_path
 from cityux.hub import HubSection, register_section
 from cityux.viewsets import MENU_HOOK
 
-from . import admin_urls
+from . import admin_urls, collect_health_urls
 from .replay import hooks as replay_hooks
 from .surveys import hooks as survey_hooks
 from .surveys import report_hooks
+from .views.collect_health import permission_policy as collect_health_policy
 from .views.reports import frustration_section_context
 
 survey_hooks.register()
@@ -35,6 +36,32 @@ register_section(
 @hooks.register("register_admin_urls")
 def register_report_urls():
     return [path("cityux/analytics/", include(admin_urls, namespace="cityux_analytics_reports"))]
+
+
+@hooks.register("register_admin_urls")
+def register_collect_health_urls():
+    return [
+        path(
+            "cityux/collect-health/",
+            include(collect_health_urls, namespace="cityux_analytics_collect_health"),
+        )
+    ]
+
+
+class CollectHealthMenuItem(MenuItem):
+    def is_shown(self, request):
+        return collect_health_policy.user_has_permission(request.user, "view")
+
+
+@hooks.register("register_settings_menu_item")
+def register_collect_health_menu_item():
+    return CollectHealthMenuItem(
+        _("Collect health"),
+        reverse("cityux_analytics_collect_health:index"),
+        name="cityux-collect-health",
+        icon_name="tasks",
+        order=900,
+    )
 
 
 class ReportMenuItem(MenuItem):
