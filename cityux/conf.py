@@ -5,6 +5,9 @@ from django.conf import settings
 DEFAULTS = {
     # Template that the resident-facing CityUX pages (cookie settings, my data) extend.
     "BASE_TEMPLATE": "base.html",
+    # Days a deleted visitor's tombstone is kept (see tombstones.py); None: the longest retention
+    # of any table in the data map (cityux.mydata.register_table), so nothing late outlives it.
+    "TOMBSTONE_RETENTION_DAYS": None,
 }
 
 

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from cityux.consent import ANALYTICS, has_consent
 from cityux.mydata import consented_visitor_id
+from cityux.tombstones import is_forgotten
 
 from ..buffer import over_limits
 from ..conf import analytics_setting
@@ -65,6 +66,8 @@ def upload_replay(request):
         )
     ):
         return _refuse(429, "Too many replay uploads; try again later.")
+    if is_forgotten(visitor_id=consented_visitor_id(request), sid=upload["sid"]):
+        return _refuse(410, "This session was deleted; the recording stops.")
     store_chunk(upload, consented_visitor_id(request))
     return _dropped()
 

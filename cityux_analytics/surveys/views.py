@@ -25,6 +25,7 @@ from django.views.decorators.http import require_GET, require_POST
 from cityux.consent import ANALYTICS, has_consent
 from cityux.mydata import consented_visitor_id
 from cityux.signals import survey_answered_yes
+from cityux.tombstones import is_forgotten
 
 from ..buffer import over_limits
 from ..models import TrackedSession
@@ -133,6 +134,8 @@ def survey_responses(request, survey_id):
     if caught:
         logger.info("Survey %s: dropped a response caught by the bot trap.", survey.pk)
         return accepted
+    if is_forgotten(visitor_id=consented_visitor_id(request), sid=data.get("sid")):
+        return accepted  # from a tab open when the resident deleted their data: not kept
     try:
         clean = clean_answers(survey.questions, answers)
     except InvalidAnswers as error:
