@@ -4,6 +4,11 @@
  * Plain browser JavaScript with no runtime dependency. The wire format is the one validated by
  * cityux_analytics/schema.py: a batch {v, sid, seq, events} POSTed to the `data-collect` URL.
  * Never records what a resident types, the text of what they click, or the hash of a URL.
+ *
+ * When the resident deletes their data while this page is open, the server answers the next
+ * batch with 410 Gone: the tracker drops everything of that session, tells the recorder
+ * (replay.js) to stop with a `cityux:forgotten` event on window, and starts a new session only
+ * if analytics consent still stands.
  */
 (() => {
   "use strict";
@@ -55,6 +60,7 @@
   let hidden = false;
   let sentAny = false;
   let errorsThisView = 0;
+  let forgotten = false;
 
   // ---- privacy: what a URL or a message may carry ----
 
@@ -134,6 +140,7 @@
   const event = (type, fields) => Object.assign({ t: type, ts: Date.now(), vid: viewId }, fields);
 
   const queueEvent = (item) => {
+    if (forgotten) return;
     queue.push(item);
     queueChars += JSON.stringify(item).length + 1;
     if (queueChars > FLUSH_AT_CHARS || queue.length >= MAX_EVENTS) flush();
@@ -163,12 +170,14 @@
     const body = (inFlight = pending[0]);
     post(body)
       .then(
-        (response) => response.status < 500 && response.status !== 429,
+        (response) => (response.status === 410 ? GONE : response.status < 500 && response.status !== 429),
         () => false,
       )
       .then((delivered) => {
         inFlight = null;
-        if (delivered) {
+        if (delivered === GONE) {
+          forget();
+        } else if (delivered) {
           // Refused batches (4xx) are dropped too: sending them again cannot help.
           pending = pending.filter((other) => other !== body);
           retries = 0;
@@ -186,6 +195,42 @@
   const flush = () => {
     sealBatch();
     send();
+  };
+
+  // ---- the resident deleted their data: end the session, maybe start a new one ----
+
+  const GONE = "gone";
+
+  /** Whether analytics consent still stands (asked again when the tag gives a status URL). */
+  const stillConsents = () =>
+    config.status
+      ? fetch(config.status)
+          .then((response) => response.json())
+          .then((status) => status.groups.analytics === true)
+          .catch(() => false)
+      : // Without one: the collect endpoint answers 410 only to a request that had consent.
+        Promise.resolve(true);
+
+  const forget = () => {
+    if (forgotten) return;
+    forgotten = true;
+    queue = [];
+    queueChars = 0;
+    pending = [];
+    openClicks.forEach(([, timer]) => clearTimeout(timer));
+    openClicks = [];
+    try {
+      sessionStorage.removeItem(SESSION_KEY);
+    } catch (error) {}
+    dispatchEvent(new Event("cityux:forgotten")); // replay.js stops recording
+    stillConsents().then((yes) => {
+      if (!yes) return;
+      newSession();
+      session.view = viewId;
+      saveSession();
+      sentAny = false;
+      forgotten = false;
+    });
   };
 
   const beacon = (body) => {
@@ -456,6 +501,8 @@
       doc,
     );
     watchHistory();
+    // The recorder learnt first (its upload got 410 Gone): this session ends too.
+    addEventListener("cityux:forgotten", forget);
     setInterval(flush, FLUSH_EVERY_MS);
     startView(scrubUrl(doc.referrer, true));
     // Session replay lives in its own script (replay.js), fetched only when the site enables it.
