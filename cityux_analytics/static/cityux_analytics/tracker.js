@@ -8,7 +8,9 @@
  * When the resident deletes their data while this page is open, the server answers the next
  * batch with 410 Gone: the tracker drops everything of that session, tells the recorder
  * (replay.js) to stop with a `cityux:forgotten` event on window, and starts a new session only
- * if analytics consent still stands.
+ * if analytics consent still stands. The "My data" page's delete form sends this tab's session id
+ * (`input[data-cityux-session]`), and the page that confirms the deletion (`[data-cityux-forgotten]`)
+ * starts a new session here and tells the site's other open tabs to end theirs.
  */
 (() => {
   "use strict";
@@ -120,11 +122,13 @@
   // would share the session id and batch numbers, and the server would drop one tab's batches as
   // duplicates. A page asks other live tabs whether its id is taken; if one answers before this page
   // has sent a batch, this page starts a session of its own.
+  let channel;
   const claimSession = () => {
     if (!window.BroadcastChannel) return;
-    const channel = new BroadcastChannel("cityux.session");
+    channel = new BroadcastChannel("cityux.session");
     channel.onmessage = ({ data }) => {
-      if (data.ask == session.id) channel.postMessage({ taken: session.id });
+      if (data.forgotten) forget();
+      else if (data.ask == session.id) channel.postMessage({ taken: session.id });
       else if (data.taken == session.id && !sentAny) {
         // The view already queued keeps its number in the new session.
         newSession();
@@ -443,7 +447,14 @@
 
   const start = () => {
     loadSession();
+    if (doc.querySelector("[data-cityux-forgotten]")) {
+      // The resident just deleted their data: nothing of the old session goes on, in any tab.
+      newSession();
+      saveSession();
+      if (window.BroadcastChannel) new BroadcastChannel("cityux.session").postMessage({ forgotten: 1 });
+    }
     claimSession();
+    doc.querySelectorAll("input[data-cityux-session]").forEach((input) => (input.value = session.id));
     const sample = parseFloat(config.sample);
     // The session id is random, so its first bytes decide sampling once for the whole session.
     if (sample < 1 && parseInt(session.id.slice(0, 4), 16) / 65536 >= sample) return;
