@@ -10,7 +10,7 @@ from django.test import RequestFactory
 from cityux import tombstones
 from cityux.consent import ANALYTICS, PERSONALIZATION
 from cityux.models import Tombstone
-from cityux_analytics.ingest import ingest_batch
+from cityux_analytics.ingest import from_ms, ingest_batch
 from cityux_analytics.models import RawEvent, ReplayChunk, SurveyResponse, TrackedSession
 from cityux_analytics.retention import purge_expired as purge_analytics
 from cityux_analytics.schema import batch_payload, parse_batch
@@ -201,6 +201,16 @@ def test_a_batch_queued_before_the_deletion_is_dropped_when_it_is_ingested(city)
     delete_my_data(visitor_id)
     assert ingest_batch(late) == "forgotten"
     assert not TrackedSession.objects.exists() and not RawEvent.objects.exists()
+
+
+def test_the_daily_purge_sweeps_away_a_session_that_slipped_past_the_checks(city):
+    # A batch whose ingest checked just before the deletion committed, and stored just after.
+    visitor_id = uuid.uuid4()
+    slipped, kept = linked_session(visitor_id), linked_session(uuid.uuid4())
+    tombstones.forget(visitor_id, [slipped.sid])
+    purge_analytics(now=from_ms(T0 + 86_400_000))
+    assert list(TrackedSession.objects.values_list("sid", flat=True)) == [kept.sid]
+    assert not RawEvent.objects.filter(session=slipped.pk).exists()
 
 
 # -- profile writes -------------------------------------------------------------------------------
