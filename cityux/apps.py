@@ -16,3 +16,6 @@ class CityUXConfig(AppConfig):
         from .models import Department
 
         register_permission_policy(Department, DepartmentPermissionPolicy(Department))
+        from .mydata import register_core_tables
+
+        register_core_tables()

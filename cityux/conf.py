@@ -11,6 +11,9 @@ DEFAULTS = {
     # Retry-After (see unavailable.py); it waits at most LOCK_WAIT_SECONDS for a locked row.
     "RETRY_AFTER_SECONDS": 30,
     "LOCK_WAIT_SECONDS": 2,
+    # Days a deleted visitor's tombstone is kept (see tombstones.py); None: the longest retention
+    # of any table in the data map (cityux.mydata.register_table), so nothing late outlives it.
+    "TOMBSTONE_RETENTION_DAYS": None,
 }
 
 

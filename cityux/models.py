@@ -76,3 +76,27 @@ class DepartmentRootPage(Orderable):
 
     def __str__(self):
         return f"{self.department}: {self.page}"
+
+
+class Tombstone(models.Model):
+    """A keyed hash of a visitor id or a session id whose data was deleted.
+
+    Late data for it (a batch in flight, a replay chunk, a survey answer) is dropped on arrival
+    and at ingest, so a deletion cannot be undone by what the resident's open tab still sends.
+    Only the hash is kept: the id itself cannot be read back from it (see tombstones.py).
+    """
+
+    class Kind(models.TextChoices):
+        VISITOR = "visitor", _("visitor")
+        SESSION = "session", _("session")
+
+    digest = models.CharField(_("keyed hash"), max_length=64, unique=True)
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
+    created_at = models.DateTimeField(_("deleted at"), db_index=True)
+
+    class Meta:
+        verbose_name = _("tombstone")
+        verbose_name_plural = _("tombstones")
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.digest[:12]}…"

@@ -55,7 +55,7 @@ class CityUXAnalyticsConfig(AppConfig):
 
         from . import checks, mydata  # noqa: F401 (checks registers the system checks)
         from .pages import forget_paths
-        from .replay import checks  # noqa: F401 (registers the replay system checks)
+        from .replay import checks as replay_checks  # noqa: F401 (registers its checks)
 
         mydata.register()
 

@@ -91,6 +91,8 @@ ANALYTICS_DEFAULTS = {
     "SESSION_IDLE_MINUTES": 30,
     # Raw events, sessions, page views and signals older than this are purged; rollups stay.
     "RETENTION_DAYS": 30,
+    # Survey answers (with their comments) older than this are deleted; the daily counts stay.
+    "SURVEY_RESPONSE_RETENTION_DAYS": 365,
     # Session replay: "buffer" keeps the last minute in the browser and uploads it only once the
     # session shows frustration; "sample" records REPLAY_SAMPLE_PERCENT % of sessions from the
     # start; "off" never loads the recorder.

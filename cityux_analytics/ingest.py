@@ -8,6 +8,8 @@ from django.db.models import F
 from django.db.models.functions import Greatest
 from django.utils import timezone
 
+from cityux.tombstones import is_forgotten
+
 from .models import PageView, RawEvent, ReceivedBatch, TrackedSession
 from .pages import resolve_path
 from .privacy import scrub_url
@@ -38,7 +40,10 @@ def from_ms(ms):
 
 @transaction.atomic
 def ingest_batch(payload):
-    """Store one batch; returns "duplicate" if (session, seq) was already stored, else "stored"."""
+    """Store one batch; returns "duplicate" if (session, seq) was already stored, "forgotten"
+    if its session or visitor deleted their data (a late batch: dropped), else "stored"."""
+    if is_forgotten(visitor_id=payload.get("visitor"), sid=payload["sid"]):
+        return "forgotten"
     events = payload["events"]
     first = from_ms(min(e["ts"] for e in events))
     last = from_ms(max(e["ts"] for e in events))

@@ -109,7 +109,10 @@ def rollup_day(day_iso):
 
 @shared_task(name="cityux_analytics.purge_expired")
 def purge_expired():
-    return pipeline.purge_expired()
+    """Delete what is past its retention: sessions and all their rows, spool, survey answers."""
+    from .retention import purge_expired as purge
+
+    return purge()
 
 
 @shared_task(name="cityux_analytics.retrain_worth_model")

@@ -12,7 +12,7 @@ class CityUXPersonalizeConfig(AppConfig):
     def ready(self):
         from wagtail.signals import published, unpublished
 
-        from . import checks  # noqa: F401  (registers the system checks)
+        from . import checks, mydata  # noqa: F401  (system checks; my data and the data map)
         from .areas import forget_areas
         from .models import CityArea, Questionnaire, Segment, VisitorProfile
         from .segments import segments_changed

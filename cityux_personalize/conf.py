@@ -18,9 +18,14 @@ DEFAULTS = {
     "MAX_DEPARTMENTS": 30,
     # Lifetime of the anonymous visitor cookie.
     "COOKIE_MAX_AGE_DAYS": 365,
+    # A profile not seen for this long is deleted (its cookie has expired), with its drafts and
+    # codes; exposures and conversions older than this are deleted too.
+    "PROFILE_RETENTION_DAYS": 365,
+    # A form draft not saved again for this long is deleted.
+    "DRAFT_RETENTION_DAYS": 30,
     # How often a process checks whether another process published a segment.
     "SEGMENT_RELOAD_CHECK_SECONDS": 2,
-    # How long a "continue on another device" code works.
+    # How long a "continue on another device" code works (it is deleted a day after it expires).
     "RESUME_CODE_MINUTES": 30,
     # Wrong codes allowed per visitor profile, and per client address, before entry is locked.
     "RESUME_MAX_FAILURES": 5,

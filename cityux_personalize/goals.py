@@ -24,6 +24,7 @@ from django.dispatch import receiver
 from django.utils import timezone
 
 from cityux.signals import survey_answered_yes
+from cityux.tombstones import is_forgotten
 
 from .models import Conversion, Exposure, Goal
 from .models.goals import ExposureVariant, GoalKind
@@ -167,6 +168,8 @@ def goal_map():
 
 def record_conversions(visitor_id, goal_ids, now=None):
     """`visitor_id` reached `goal_ids`: one row per visitor per goal, the first time only."""
+    if is_forgotten(visitor_id=visitor_id):
+        return 0  # a request that began before the resident deleted their data
     new = [
         goal_id
         for goal_id in goal_ids

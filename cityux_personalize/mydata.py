@@ -19,18 +19,21 @@ of every profile merged into it, and the signed-in user (or None).
 
 import uuid
 
-from django.core.cache import cache
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from cityux.mydata import DataSubject, data_sources, register_data_source
+from cityux.mydata import (
+    DataSubject,
+    data_sources,
+    forget_subject,
+    register_data_source,
+    register_table,
+)
+from cityux.tombstones import forgotten_visitors
 
-from .conf import VISITOR_COOKIE
+from .conf import VISITOR_COOKIE, personalize_setting
 
 __all__ = ["DataSubject", "data_sources", "register_data_source", "subject_for", "export"]
-
-FORGOTTEN = "cityux_personalize:forgotten:"
-FORGOTTEN_SECONDS = 8 * 86400  # longer than anything waits in a buffer
 
 
 def subject_for(request):
@@ -99,9 +102,9 @@ def delete_all(subject):
     """Delete every row of every source; returns {source name: rows deleted}."""
     from .profiles import forget_profile
 
-    for visitor_id in subject.visitor_ids:
-        # Buffered writes (exposures) of these visitors must not bring rows back later.
-        cache.set(f"{FORGOTTEN}{visitor_id}", 1, FORGOTTEN_SECONDS)
+    # Tombstones first, committed: whatever arrives for these visitors and their sessions from
+    # now on (an open tab's batches, buffered exposures, a profile write) is dropped.
+    forget_subject(subject)
     deleted = {}
     with transaction.atomic():
         # Other apps' sources first: theirs may point at our profile rows.
@@ -113,9 +116,8 @@ def delete_all(subject):
 
 
 def forgotten(visitor_ids):
-    """Which of `visitor_ids` (text) deleted their data lately: their buffered rows are dropped."""
-    keys = {f"{FORGOTTEN}{visitor_id}": visitor_id for visitor_id in visitor_ids}
-    return {keys[key] for key in cache.get_many(list(keys))}
+    """Which of `visitor_ids` (text) deleted their data: their buffered rows are dropped."""
+    return forgotten_visitors(visitor_ids)
 
 
 def _uuid(value):
@@ -307,6 +309,94 @@ register_data_source(
     delete=_delete_conversions,
     order=50,
 )
+
+
+# -- the data map (see cityux.mydata.register_table) ---------------------------------------------
+
+
+def _profile_days():
+    return personalize_setting("PROFILE_RETENTION_DAYS")
+
+
+def _draft_days():
+    return personalize_setting("DRAFT_RETENTION_DAYS")
+
+
+def _code_days():
+    return 1 + personalize_setting("RESUME_CODE_MINUTES") // 1440
+
+
+PROFILE_KEPT = "PROFILE_RETENTION_DAYS (365 days) after the last visit"
+WHY_PERSONALISE = "To show a consenting resident what is relevant to them."
+for _model, _holds, _linked, _source, _days, _kept, _why in (
+    (
+        "VisitorProfile",
+        "The anonymous visitor id, visits, pages and departments viewed, device, area, "
+        "questionnaire answers, the account if signed in.",
+        ("visitor_id", "merged_into", "user"),
+        "profile",
+        _profile_days,
+        PROFILE_KEPT,
+        WHY_PERSONALISE,
+    ),
+    (
+        "FormDraft",
+        "What the resident typed into a form not yet sent.",
+        ("profile",),
+        "form_drafts",
+        _draft_days,
+        "DRAFT_RETENTION_DAYS (30 days) after it was last saved",
+        "So a resident can finish a form later or on another device.",
+    ),
+    (
+        "ResumeCode",
+        "A keyed hash of a one-time code to continue on another device, when it was used.",
+        ("profile",),
+        "resume_codes",
+        _code_days,
+        "One day after the code expired (RESUME_CODE_MINUTES)",
+        "So a resident can continue a form on another device.",
+    ),
+    (
+        "Exposure",
+        "Which personalised content (or the usual content) a visitor was shown.",
+        ("visitor_id",),
+        "personalised_content",
+        _profile_days,
+        "PROFILE_RETENTION_DAYS (365 days) after the first exposure",
+        "To measure whether personalised content helps (against a held-out group).",
+    ),
+    (
+        "Conversion",
+        "That a visitor reached a goal (sent a form, opened a page), once per goal.",
+        ("visitor_id",),
+        "goals_reached",
+        _profile_days,
+        "PROFILE_RETENTION_DAYS (365 days) after it was reached",
+        "To measure whether personalised content helps.",
+    ),
+):
+    register_table(
+        f"cityux_personalize.{_model}",
+        holds=_holds,
+        why=_why,
+        linked_by=_linked,
+        mydata=(_source,),
+        retention_days=_days,
+        kept=_kept,
+    )
+for _model, _holds in (
+    ("CityArea", "Neighbourhood outlines drawn by editors."),
+    ("Goal", "What editors count as a success (a page reached, a form sent)."),
+    ("Questionnaire", "The questions editors ask to personalise content."),
+    ("Segment", "Groups of visitors editors define with rules."),
+):
+    register_table(
+        f"cityux_personalize.{_model}",
+        holds=_holds,
+        why="Editors' settings; no visitor's data.",
+        kept="Until deleted by staff",
+    )
 
 
 # -- showing it in plain words ----------------------------------------------------------------

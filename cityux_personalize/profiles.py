@@ -17,6 +17,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from cityux.consent import PERSONALIZATION, has_consent
+from cityux.tombstones import is_forgotten
 
 from . import visits
 from .conf import VISITOR_COOKIE, personalize_setting
@@ -171,6 +172,11 @@ def finish_request(request, response):
     """Save the state this request changed (cache; database when due) and set the cookie."""
     state = getattr(request, "_cityux_profile_state", None)
     if state is None:
+        return
+    if request.COOKIES.get(VISITOR_COOKIE) == state["visitor_id"] and is_forgotten(
+        visitor_id=state["visitor_id"]
+    ):
+        forget_profile(state["visitor_id"])  # deleted while this request ran: write nothing
         return
     now = time.time()
     if visits.flush_due(state, now, personalize_setting("PROFILE_FLUSH_SECONDS")):

@@ -9,3 +9,11 @@ def flush_exposures():
     from .goals import flush_exposures as flush
 
     return flush()
+
+
+@shared_task(name="cityux_personalize.purge_expired")
+def purge_expired():
+    """Delete profiles, drafts, codes and measurements past their retention (daily)."""
+    from .retention import purge_expired as purge
+
+    return purge()

@@ -9,4 +9,4 @@ class CityUXSocialConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import checks  # noqa: F401
+        from . import checks, mydata  # noqa: F401  (system checks; the data map)

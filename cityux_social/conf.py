@@ -21,6 +21,9 @@ DEFAULTS = {
     # Retries of a failing source inside one fetch_sources run, with exponential backoff.
     "FETCH_RETRIES": 2,
     "FETCH_BACKOFF_SECONDS": 1.0,
+    # Days after which a post's author data is scrubbed: handle, name, followers, text, link,
+    # place, raw payload, the staff description and the replies' text. The decision stays.
+    "AUTHOR_RETENTION_DAYS": 180,
     # The model proposes only once it has learnt from this many staff decisions.
     "CLASSIFIER_MIN_DECISIONS": 40,
     # retrain_classifier trains a new model once this many decisions are newer than the last one.

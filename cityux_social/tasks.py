@@ -67,5 +67,13 @@ def reclassify_undecided(batch_size=2000):
         last_pk = batch[-1].pk
 
 
+@shared_task(name="cityux_social.scrub_author_data")
+def scrub_author_data():
+    """Remove author data from posts older than AUTHOR_RETENTION_DAYS (daily)."""
+    from .retention import scrub_author_data as scrub
+
+    return scrub()
+
+
 # Celery's autodiscovery imports `cityux_social.tasks` only: register the ticket tasks too.
 from .tickets.tasks import submit_ticket, sync_tickets  # noqa: E402,F401

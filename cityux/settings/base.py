@@ -214,6 +214,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 300.0,
     },
     "cityux-analytics-purge": {"task": "cityux_analytics.purge_expired", "schedule": 86400.0},
+    "cityux-personalize-purge": {"task": "cityux_personalize.purge_expired", "schedule": 86400.0},
+    "cityux-social-scrub-authors": {
+        "task": "cityux_social.scrub_author_data",
+        "schedule": 86400.0,
+    },
+    "cityux-purge-tombstones": {"task": "cityux.purge_tombstones", "schedule": 86400.0},
     "cityux-analytics-retrain-worth": {
         "task": "cityux_analytics.retrain_worth_model",
         "schedule": 86400.0,

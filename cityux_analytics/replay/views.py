@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 from cityux.clientip import client_ip
 from cityux.consent import ANALYTICS, has_consent
 from cityux.mydata import consented_visitor_id
+from cityux.tombstones import is_forgotten
 from cityux.unavailable import retry_later_when_unavailable
 
 from ..buffer import over_limits
@@ -69,6 +70,8 @@ def upload_replay(request):
         )
     ):
         return _refuse(429, "Too many replay uploads; try again later.")
+    if is_forgotten(visitor_id=consented_visitor_id(request), sid=upload["sid"]):
+        return _refuse(410, "This session was deleted; the recording stops.")
     store_chunk(upload, consented_visitor_id(request))
     return _dropped()
 

@@ -31,6 +31,7 @@ from cityux.clientip import client_ip
 from cityux.consent import ANALYTICS, has_consent
 from cityux.mydata import consented_visitor_id
 from cityux.signals import survey_answered_yes
+from cityux.tombstones import is_forgotten
 from cityux.unavailable import retry_later_when_unavailable
 from cityux.wire import WireError, decode
 
@@ -156,6 +157,8 @@ def survey_responses(request, survey_id):
     if caught:
         logger.info("Survey %s: dropped a response caught by the bot trap.", survey.pk)
         return accepted
+    if is_forgotten(visitor_id=consented_visitor_id(request), sid=data.get("sid")):
+        return accepted  # from a tab open when the resident deleted their data: not kept
     try:
         clean = clean_answers(survey.questions, answers)
     except InvalidAnswers as error:

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 from cityux.clientip import client_ip
 from cityux.consent import ANALYTICS, has_consent
 from cityux.mydata import consented_visitor_id
+from cityux.tombstones import is_forgotten
 from cityux.unavailable import retry_later_when_unavailable
 
 from ..conf import analytics_setting
@@ -48,6 +49,8 @@ def collect(request):
         batch = parse_batch(body)
     except SchemaError as error:
         return _refuse(400, str(error))
+    if is_forgotten(sid=batch.session_id):  # deleted by the resident: tracker.js starts afresh
+        return _refuse(410, "This session was deleted; start a new one.")
     limits = analytics_setting("RATE_LIMITS")
     counters = (
         ("session", batch.session_id, limits["session"]),

@@ -1,6 +1,7 @@
 """My data: see, download and delete everything the city holds about this browser's visitor."""
 
 import json
+import re
 
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -11,10 +12,14 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from cityux.conf import cityux_setting
 from cityux.consent import PERSONALIZATION, consent_state, has_consent, record_choice
+from cityux.tombstones import forget
 from cityux.unavailable import retry_later_when_unavailable
 
 from .. import mydata
 from ..conf import VISITOR_COOKIE
+
+# A tracker session id, as the tracker makes them (random hex).
+TRACKER_SESSION = re.compile(r"[A-Za-z0-9_-]{16,64}")
 
 
 def _context(request, subject, **extra):
@@ -48,6 +53,11 @@ def my_data(request):
 
 
 def _delete(request, subject):
+    # This tab's visit, even if none of it reached us yet: what the page still sends as it
+    # unloads (the recorder's last upload) arrives after the deletion and must be dropped.
+    tab_session = request.POST.get("tracker_session", "")
+    if TRACKER_SESSION.fullmatch(tab_session):
+        forget(None, [tab_session])
     deleted = mydata.delete_all(subject)
     # Nothing of this request may write the deleted profile back.
     request.__dict__.pop("_cityux_profile_state", None)

@@ -3,13 +3,14 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from ...conf import analytics_setting
-from ...pipeline import purge_expired
+from ...retention import purge_expired
 
 
 class Command(BaseCommand):
     help = (
-        "Delete raw events, sessions, page views and signals older than the retention period "
-        "(CITYUX_ANALYTICS['RETENTION_DAYS'], default 30). Rollups are kept."
+        "Delete raw events, sessions (with their page views, signals and replays) and spooled "
+        "batches older than the retention period (CITYUX_ANALYTICS['RETENTION_DAYS'], default "
+        "30), and survey answers older than SURVEY_RESPONSE_RETENTION_DAYS. Rollups are kept."
     )
 
     def add_arguments(self, parser):

@@ -24,7 +24,8 @@
  *
  * An upload is {v: 1, sid, seq, events} POSTed to the tag's `data-replay` URL (at most 256 KB).
  * A failed upload (network, 429 or 5xx) is retried with backoff; the server stores each
- * (session, seq) once, so a retry never duplicates.
+ * (session, seq) once, so a retry never duplicates. A 410 Gone (the resident deleted their data)
+ * or the tracker's `cityux:forgotten` event stops the recording and drops what was not sent.
  */
 (() => {
   "use strict";
@@ -90,6 +91,8 @@
 
   const encoder = new TextEncoder();
   let record;
+  let stopRecording = null;
+  let stopped = false;
   let live = false;
   let buffered = [[]];
   let queue = [];
@@ -238,6 +241,7 @@
       headers: { "Content-Type": "application/json" },
     })
       .then((response) => {
+        if (response.status === 410) return stopped || dispatchEvent(new Event("cityux:forgotten"));
         if (response.status === 429 || response.status >= 500) throw new Error(response.status);
       })
       .catch(() => {
@@ -247,6 +251,7 @@
   };
 
   const upload = (leaving) => {
+    if (stopped) return;
     const events = queue;
     queue = [];
     const state = loadState();
@@ -261,6 +266,7 @@
   // ---- buffer, and going live on frustration ----
 
   const onEvent = (event, isCheckout) => {
+    if (stopped) return;
     maskEvent(event);
     if (live) {
       queue.push(event);
@@ -274,13 +280,26 @@
   };
 
   const goLive = () => {
-    if (live) return;
+    if (live || stopped) return;
     live = true;
     queue = buffered.flat().concat(queue);
     buffered = [];
     saveState(Object.assign(loadState(), { live: true }));
     upload(false);
   };
+
+  /** The session was deleted: record nothing more on this page, and send nothing kept. */
+  const stop = () => {
+    stopped = true;
+    live = false;
+    queue = [];
+    buffered = [[]];
+    if (stopRecording) stopRecording();
+    try {
+      sessionStorage.removeItem(REPLAY_KEY);
+    } catch (error) {}
+  };
+  addEventListener("cityux:forgotten", stop);
 
   const onFrustration = (kind) => {
     if (record) record.addCustomEvent("cityux-frustration", { kind });
@@ -321,7 +340,8 @@
     if (!rrweb || !trackerSessionId()) return;
     record = rrweb.record;
     live = config.replayMode === "sample" || loadState().live;
-    record({
+    if (stopped) return;
+    stopRecording = record({
       emit: onEvent,
       checkoutEveryNms: CHECKOUT_MS,
       maskAllInputs: true,

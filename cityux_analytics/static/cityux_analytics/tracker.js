@@ -4,6 +4,13 @@
  * Plain browser JavaScript with no runtime dependency. The wire format is the one validated by
  * cityux_analytics/schema.py: a batch {v, sid, seq, events} POSTed to the `data-collect` URL.
  * Never records what a resident types, the text of what they click, or the hash of a URL.
+ *
+ * When the resident deletes their data while this page is open, the server answers the next
+ * batch with 410 Gone: the tracker drops everything of that session, tells the recorder
+ * (replay.js) to stop with a `cityux:forgotten` event on window, and starts a new session only
+ * if analytics consent still stands. The "My data" page's delete form sends this tab's session id
+ * (`input[data-cityux-session]`), and the page that confirms the deletion (`[data-cityux-forgotten]`)
+ * starts a new session here and tells the site's other open tabs to end theirs.
  */
 (() => {
   "use strict";
@@ -55,6 +62,7 @@
   let hidden = false;
   let sentAny = false;
   let errorsThisView = 0;
+  let forgotten = false;
 
   // ---- privacy: what a URL or a message may carry ----
 
@@ -114,11 +122,13 @@
   // would share the session id and batch numbers, and the server would drop one tab's batches as
   // duplicates. A page asks other live tabs whether its id is taken; if one answers before this page
   // has sent a batch, this page starts a session of its own.
+  let channel;
   const claimSession = () => {
     if (!window.BroadcastChannel) return;
-    const channel = new BroadcastChannel("cityux.session");
+    channel = new BroadcastChannel("cityux.session");
     channel.onmessage = ({ data }) => {
-      if (data.ask == session.id) channel.postMessage({ taken: session.id });
+      if (data.forgotten) forget();
+      else if (data.ask == session.id) channel.postMessage({ taken: session.id });
       else if (data.taken == session.id && !sentAny) {
         // The view already queued keeps its number in the new session.
         newSession();
@@ -134,6 +144,7 @@
   const event = (type, fields) => Object.assign({ t: type, ts: Date.now(), vid: viewId }, fields);
 
   const queueEvent = (item) => {
+    if (forgotten) return;
     queue.push(item);
     queueChars += JSON.stringify(item).length + 1;
     if (queueChars > FLUSH_AT_CHARS || queue.length >= MAX_EVENTS) flush();
@@ -163,12 +174,14 @@
     const body = (inFlight = pending[0]);
     post(body)
       .then(
-        (response) => response.status < 500 && response.status !== 429,
+        (response) => (response.status === 410 ? GONE : response.status < 500 && response.status !== 429),
         () => false,
       )
       .then((delivered) => {
         inFlight = null;
-        if (delivered) {
+        if (delivered === GONE) {
+          forget();
+        } else if (delivered) {
           // Refused batches (4xx) are dropped too: sending them again cannot help.
           pending = pending.filter((other) => other !== body);
           retries = 0;
@@ -186,6 +199,42 @@
   const flush = () => {
     sealBatch();
     send();
+  };
+
+  // ---- the resident deleted their data: end the session, maybe start a new one ----
+
+  const GONE = "gone";
+
+  /** Whether analytics consent still stands (asked again when the tag gives a status URL). */
+  const stillConsents = () =>
+    config.status
+      ? fetch(config.status)
+          .then((response) => response.json())
+          .then((status) => status.groups.analytics === true)
+          .catch(() => false)
+      : // Without one: the collect endpoint answers 410 only to a request that had consent.
+        Promise.resolve(true);
+
+  const forget = () => {
+    if (forgotten) return;
+    forgotten = true;
+    queue = [];
+    queueChars = 0;
+    pending = [];
+    openClicks.forEach(([, timer]) => clearTimeout(timer));
+    openClicks = [];
+    try {
+      sessionStorage.removeItem(SESSION_KEY);
+    } catch (error) {}
+    dispatchEvent(new Event("cityux:forgotten")); // replay.js stops recording
+    stillConsents().then((yes) => {
+      if (!yes) return;
+      newSession();
+      session.view = viewId;
+      saveSession();
+      sentAny = false;
+      forgotten = false;
+    });
   };
 
   const beacon = (body) => {
@@ -398,7 +447,14 @@
 
   const start = () => {
     loadSession();
+    if (doc.querySelector("[data-cityux-forgotten]")) {
+      // The resident just deleted their data: nothing of the old session goes on, in any tab.
+      newSession();
+      saveSession();
+      if (window.BroadcastChannel) new BroadcastChannel("cityux.session").postMessage({ forgotten: 1 });
+    }
     claimSession();
+    doc.querySelectorAll("input[data-cityux-session]").forEach((input) => (input.value = session.id));
     const sample = parseFloat(config.sample);
     // The session id is random, so its first bytes decide sampling once for the whole session.
     if (sample < 1 && parseInt(session.id.slice(0, 4), 16) / 65536 >= sample) return;
@@ -456,6 +512,8 @@
       doc,
     );
     watchHistory();
+    // The recorder learnt first (its upload got 410 Gone): this session ends too.
+    addEventListener("cityux:forgotten", forget);
     setInterval(flush, FLUSH_EVERY_MS);
     startView(scrubUrl(doc.referrer, true));
     // Session replay lives in its own script (replay.js), fetched only when the site enables it.
