@@ -68,7 +68,9 @@
   const STRICT = config.replayStrict === "1";
   const FIELD_TAG = /^(input|textarea|select|option)$/i;
   // Attributes that carry words a person may have written; rrweb masks none of them itself.
-  const WORDY_ATTRIBUTE = /^(placeholder|title|alt|aria-label|aria-description|aria-valuetext|href)$/;
+  // `value` too: rrweb's maskAllInputs leaves hidden inputs (a CSRF token, a form's "next").
+  const WORDY_ATTRIBUTE =
+    /^(placeholder|title|alt|aria-label|aria-description|aria-valuetext|href|value)$/;
   const EMAIL = /[^\s@<>()[\]"',;:]+@[^\s@<>()[\]"',;:]+\.[a-z]{2,}/gi;
   const PHONE_LIKE = /\+?\(?\d[\d\s()./-]{5,}\d/g;
   const ISO_DATE = /^\d{4}-\d\d-\d\d$/;
@@ -90,6 +92,10 @@
         run.replace(/\D/g, "").length >= 7 && !ISO_DATE.test(run) ? maskAll(run) : run,
       );
 
+  // rrweb records links absolute: "#main" becomes this page's address, query included. Queries
+  // carry what the page address never keeps (search terms, tokens), so links lose theirs too.
+  const withoutQuery = (href) => href.replace(/\?[^#]*/, "");
+
   const insideMask = (element) => !!(element && element.closest && element.closest(MASK));
 
   // rrweb calls this for every text node (maskTextSelector "*"), with the node's parent element.
@@ -101,7 +107,7 @@
       if (typeof value !== "string" || !WORDY_ATTRIBUTE.test(name)) continue;
       const whole =
         STRICT || masked || name === "placeholder" || (name !== "href" && FIELD_TAG.test(tagName));
-      attributes[name] = whole ? maskAll(value) : scrub(value);
+      attributes[name] = whole ? maskAll(value) : scrub(name === "href" ? withoutQuery(value) : value);
     }
   };
 
