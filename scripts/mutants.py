@@ -6,13 +6,17 @@ the file back byte for byte (also on Ctrl-C), and prints which were killed and w
 A survivor is a gap in the tests; a mutant whose text is gone from the code is "stale" (the
 code changed: update the mutant).
 
-This is a catalogue of the mutants issue 19 found surviving, kept so they stay killed; it is
-not a mutation-testing tool that invents mutants (mutmut or cosmic-ray do that).
+This is a catalogue of the mutants issue 19 found surviving, kept so they stay killed. With
+`--operators MODULE` it also generates the simplest mutants of a critical module (each
+comparison, `and` / `or` and `True` / `False` swapped, one at a time), runs the module's tests
+listed in `CRITICAL_TESTS` against each, and prints the module's score and its survivors: a
+rough, dependency-free stand-in for mutmut or cosmic-ray, which mutate far more.
 
     python scripts/mutants.py                  # every mutant but the browser ones
     python scripts/mutants.py --browser        # with the browser ones (slow: about 40 s each)
     python scripts/mutants.py consent-version  # only the named ones
     python scripts/mutants.py --list
+    python scripts/mutants.py --operators cityux/consent.py   # generated mutants, scored
 
 Run it from the repository root, with the test environment of `make test` (PYTHONPATH,
 CELERY_BROKER_URL for the Redis tests, DATABASE_URL for PostgreSQL). Exit status 1 if any
@@ -21,9 +25,11 @@ the modules below.
 """
 
 import argparse
+import io
 import subprocess
 import sys
 import time
+import tokenize
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -154,6 +160,67 @@ MUTANTS = (
 )
 
 
+# The tests that guard each critical module, for --operators.
+CRITICAL_TESTS = {
+    "cityux/consent.py": ("tests/cityux/test_consent.py", "tests/cityux/test_consent_versions.py"),
+    "cityux/access.py": ("tests/cityux/test_access.py",),
+    "cityux_analytics/privacy.py": ("tests/cityux_analytics/test_schema_and_privacy.py",),
+    "cityux_analytics/views/collect.py": ("tests/cityux_analytics/test_collect.py", GAPS),
+    "cityux_analytics/detectors.py": ("tests/cityux_analytics/test_detectors.py", GAPS),
+    "cityux_analytics/replay/sessions.py": ("tests/cityux_analytics/test_replay.py", GAPS),
+    "cityux_social/decisions.py": (
+        "tests/cityux_social/test_decisions.py",
+        "tests/cityux_social/test_department_less_posts.py",
+    ),
+    "cityux_social/classifier.py": (
+        "tests/cityux_social/test_classifier.py",
+        "tests/cityux_social/test_classifier_holdout.py",
+    ),
+}
+SWAPS = {
+    ">=": ">", ">": ">=", "<=": "<", "<": "<=", "==": "!=", "!=": "==",
+    "and": "or", "or": "and", "True": "False", "False": "True",
+}  # fmt: skip
+
+
+def operator_mutants(path):
+    """(line, column, token, replacement) for each swappable token of the module at `path`."""
+    source = (ROOT / path).read_text()
+    for token in tokenize.generate_tokens(io.StringIO(source).readline):
+        if token.type in (tokenize.OP, tokenize.NAME) and token.string in SWAPS:
+            yield (*token.start, token.string, SWAPS[token.string])
+
+
+def score_module(path):
+    """Run every operator mutant of `path` against its tests; print the score and survivors."""
+    tests = CRITICAL_TESTS[path]
+    if run_tests(tests) != 0:
+        print(f"The tests of {path} fail without any mutant; fix them first.")
+        return 1
+    survivors, total = [], 0
+    original = (ROOT / path).read_bytes()
+    lines = original.decode().splitlines(keepends=True)
+    for line, column, token, replacement in operator_mutants(path):
+        total += 1
+        mutated = list(lines)
+        text = mutated[line - 1]
+        mutated[line - 1] = text[:column] + replacement + text[column + len(token) :]
+        try:
+            (ROOT / path).write_text("".join(mutated))
+            status = run_tests(tests)
+        finally:
+            (ROOT / path).write_bytes(original)
+        outcome = {0: "survived", 1: "killed"}.get(status, "error")
+        print(f"{outcome:9} {path}:{line}:{column} {token} -> {replacement}", flush=True)
+        if outcome != "killed":
+            survivors.append(f"{path}:{line}: {text.strip()}  ({token} -> {replacement})")
+    killed = total - len(survivors)
+    print(f"\n{path}: {killed} of {total} mutants killed ({100 * killed / max(total, 1):.0f} %).")
+    for survivor in survivors:
+        print(f"  survived: {survivor}")
+    return 0 if not survivors else 1
+
+
 def run_tests(tests):
     """pytest's exit status for `tests`: 0 passed, 1 some failed, anything else an error."""
     command = [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", *tests]
@@ -187,7 +254,15 @@ def main(argv=None):
     parser.add_argument("names", nargs="*", help="run only these mutants")
     parser.add_argument("--browser", action="store_true", help="include the browser mutants")
     parser.add_argument("--list", action="store_true", help="list the mutants and exit")
+    parser.add_argument(
+        "--operators",
+        metavar="MODULE",
+        choices=sorted(CRITICAL_TESTS),
+        help="score a critical module on generated operator mutants instead",
+    )
     args = parser.parse_args(argv)
+    if args.operators:
+        return score_module(args.operators)
     unknown = set(args.names) - {mutant.name for mutant in MUTANTS}
     if unknown:
         parser.error(f"unknown mutants: {', '.join(sorted(unknown))}")
