@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 CHROMIUM := /usr/bin/chromium
 HOST_PORT ?= 127.0.0.1:8000
 
-.PHONY: demo test lint install install-dev chromium screenshots clean
+.PHONY: demo test lint install install-dev chromium screenshots mutants clean
 
 # Browser-test tools from npm (axe-core, terser), pinned in package-lock.json.
 node_modules/.package-lock.json: package.json package-lock.json
@@ -49,6 +49,10 @@ test: install-dev chromium node_modules/.package-lock.json lint
 	else \
 		$(BIN)/pytest; \
 	fi
+
+# Known mutants of the critical modules must each fail their tests (scripts/mutants.py).
+mutants: install-dev
+	$(BIN)/python scripts/mutants.py $(MUTANTS_ARGS)
 
 screenshots: install-dev chromium node_modules/.package-lock.json
 	CITYUX_SCREENSHOT_DIR=docs/screenshots $(BIN)/pytest tests/e2e

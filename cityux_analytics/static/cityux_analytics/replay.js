@@ -108,6 +108,10 @@
         run.replace(/\D/g, "").length >= 7 && !ISO_DATE.test(run) ? maskAll(run) : run,
       );
 
+  // rrweb records links absolute: "#main" becomes this page's address, query included. Queries
+  // carry what the page address never keeps (search terms, tokens), so links lose theirs too.
+  const withoutQuery = (href) => href.replace(/\?[^#]*/, "");
+
   const inside = (element, selector) => !!(element && element.closest && element.closest(selector));
 
   /** Whether the words in and under `element` are masked: a mask region always, an unmask region
@@ -134,7 +138,7 @@
       if (typeof value !== "string" || !WORDY_ATTRIBUTE.test(name)) continue;
       if (name === "href" && !LINK_TAG.test(tagName || "")) continue;
       const whole = masked || name === "placeholder" || (name !== "href" && FIELD_TAG.test(tagName));
-      attributes[name] = whole ? maskAll(value) : scrub(value);
+      attributes[name] = whole ? maskAll(value) : scrub(name === "href" ? withoutQuery(value) : value);
     }
   };
 

@@ -1,0 +1,65 @@
+"""Consent is given to one version of a consent group's text (issue 19).
+
+django-cookie-consent versions a group by its newest cookie: adding a cookie to the group (the
+city now sets something new under "analytics") makes every earlier consent to that group lapse,
+so the resident is asked again before the new cookie is set.
+"""
+
+import pytest
+from cookie_consent.models import Cookie, CookieGroup
+from django.test import RequestFactory
+
+from cityux.consent import ANALYTICS, PERSONALIZATION, consent_state, has_consent, needs_choice
+
+pytestmark = pytest.mark.django_db
+
+
+def _accept_all(client):
+    response = client.post("/cityux/cookies/", {"action": "accept_all", "groups": [], "next": "/"})
+    assert response.status_code == 302
+
+
+def _request_of(client):
+    request = RequestFactory().get("/")
+    request.COOKIES = {name: morsel.value for name, morsel in client.cookies.items()}
+    return request
+
+
+def _new_cookie_in(varname):
+    """A new cookie in the group: a new version of the group, as the admin would add it."""
+    Cookie.objects.create(
+        cookiegroup=CookieGroup.objects.get(varname=varname),
+        name="cityux_heatmap",
+        description="Remembers which parts of the page you scrolled to.",
+    )
+
+
+def test_a_consent_to_the_current_version_counts(client, city):
+    _accept_all(client)
+    assert has_consent(_request_of(client), ANALYTICS)
+
+
+def test_a_consent_to_an_older_version_of_the_group_is_no_consent(client, city):
+    _accept_all(client)
+    _new_cookie_in(ANALYTICS)
+
+    request = _request_of(client)
+    assert not has_consent(request, ANALYTICS)
+    assert has_consent(request, PERSONALIZATION)  # that group's text did not change
+
+
+def test_a_lapsed_consent_brings_the_banner_back(client, city):
+    _accept_all(client)
+    _new_cookie_in(ANALYTICS)
+
+    request = _request_of(client)
+    assert consent_state(request)[ANALYTICS] is None
+    assert needs_choice(request)
+
+
+def test_accepting_the_new_version_gives_consent_again(client, city):
+    _accept_all(client)
+    _new_cookie_in(ANALYTICS)
+    _accept_all(client)
+
+    assert has_consent(_request_of(client), ANALYTICS)
