@@ -42,9 +42,20 @@ def personalization_allowed(request):
     """has_consent(request, "personalization"), asked once per request."""
     allowed = getattr(request, "_cityux_personalization", None)
     if allowed is None:
-        allowed = has_consent(request, PERSONALIZATION)
+        allowed = has_consent(request, PERSONALIZATION) and not _sent_before_deletion(request)
         request._cityux_personalization = allowed
     return allowed
+
+
+def _sent_before_deletion(request):
+    """The cookie names a visitor who deleted their data: the request left the browser before
+    the deletion's response removed the cookie, and nothing of it may be written (nor a new
+    profile made from it). Asked only when nothing is cached for the cookie: no query for a
+    returning visitor."""
+    visitor_id = _valid_uuid(request.COOKIES.get(VISITOR_COOKIE))
+    if visitor_id is None or cache.get(_cache_key(visitor_id)) is not None:
+        return False
+    return is_forgotten(visitor_id=visitor_id)
 
 
 def get_profile(request):

@@ -16,11 +16,13 @@ from cityux_analytics.retention import purge_expired as purge_analytics
 from cityux_analytics.schema import batch_payload, parse_batch
 from cityux_personalize import mydata, profiles
 from cityux_personalize.conf import VISITOR_COOKIE
-from cityux_personalize.models import Conversion, Goal, VisitorProfile
+from cityux_personalize.models import Conversion, FormDraft, Goal, VisitorProfile
 from tests.cityux_analytics import test_survey_api as survey_api
 from tests.cityux_analytics.factories import T0, body, click, new_sid, view
 from tests.cityux_analytics.test_replay import upload
 from tests.cityux_analytics.test_survey_api import answer, make_survey, qid
+from tests.cityux_personalize.test_resume import build_form_page
+from tests.cityux_personalize.test_resume import save as save_draft
 
 pytestmark = pytest.mark.django_db
 PROFILE_MIDDLEWARE = "cityux_personalize.middleware.VisitorProfileMiddleware"
@@ -229,6 +231,21 @@ def test_a_profile_write_of_a_request_that_began_before_the_deletion_is_dropped(
     profiles.finish_request(request, HttpResponse())
     assert not VisitorProfile.objects.exists()
     assert profiles._load_state(visitor_id)["pk"] is None  # nothing cached brings it back
+
+
+def test_a_draft_sent_before_the_deletion_arrives_after_it_and_is_not_kept(
+    consenting_client, settings
+):
+    settings.MIDDLEWARE = [*settings.MIDDLEWARE, PROFILE_MIDDLEWARE]
+    page = build_form_page()
+    consenting_client.get(page.url)
+    visitor_id = consenting_client.cookies[VISITOR_COOKIE].value
+    delete_my_data_of(visitor_id)
+    # The browser still sends the old cookie: the request left before the deletion's response.
+    response = save_draft(consenting_client, page, {"Business name": "Quillwort Bakery"})
+    assert response.status_code == 403
+    assert not VisitorProfile.objects.exists() and not FormDraft.objects.exists()
+    assert response.cookies[VISITOR_COOKIE].value == ""  # the stale cookie goes
 
 
 def delete_my_data_of(visitor_id):
