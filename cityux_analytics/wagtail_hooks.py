@@ -1,5 +1,6 @@
 """Every admin integration of the analytics app: the hub section, the reports and their links."""
 
+from django.contrib.auth.models import Permission
 from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
@@ -51,6 +52,15 @@ def register_collect_health_urls():
 class CollectHealthMenuItem(MenuItem):
     def is_shown(self, request):
         return collect_health_policy.user_has_permission(request.user, "view")
+
+
+@hooks.register("register_permissions")
+def register_collect_health_permissions():
+    """Let groups be given Collect health (view) and retrying dead letters (change)."""
+    return Permission.objects.filter(
+        content_type__app_label="cityux_analytics",
+        codename__in=["view_deadletteredbatch", "change_deadletteredbatch"],
+    )
 
 
 @hooks.register("register_settings_menu_item")

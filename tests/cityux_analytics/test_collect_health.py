@@ -97,3 +97,14 @@ def test_the_settings_menu_shows_it_to_city_it_only(city_it, client, django_user
     user.user_permissions.add(Permission.objects.get(codename="access_admin"))
     client.force_login(user)
     assert "cityux-collect-health" not in client.get("/admin/").text
+
+
+def test_groups_can_be_given_collect_health_in_the_admin(city_it):
+    from django.contrib.auth.models import Group
+    from django.urls import reverse
+
+    group = Group.objects.create(name="City IT")
+    response = city_it.get(reverse("wagtailusers_groups:edit", args=[group.pk]))
+    for codename in ("view_deadletteredbatch", "change_deadletteredbatch"):
+        permission = Permission.objects.get(codename=codename)
+        assert f'value="{permission.pk}"' in response.text
