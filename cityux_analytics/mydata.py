@@ -208,10 +208,16 @@ def register_tables():
         retention_days=_answers_retention,
         kept="SURVEY_RESPONSE_RETENTION_DAYS (365 days) after the answer",
     )
-    # -- Dead-lettered batches (cityux_analytics, being built by another helper) must be
-    # -- declared here too: holds the batch payload (session id, visitor id), linked_by
-    # -- ("payload",), retention RETENTION_DAYS, purged in retention.py. Until then the data-map
-    # -- test fails on the new model, on purpose.
+    register_table(
+        "cityux_analytics.DeadLetteredBatch",
+        holds="A tracker batch that ingest could not store (its bytes: session id, events, "
+        "visitor id if linked) and the error, for city IT to fix and retry.",
+        why="So that a batch ingest refuses is kept with its reason instead of lost or blocking "
+        "others. A deleted visitor's batch is dropped when retried (tombstone).",
+        linked_by=("body",),
+        retention_days=_retention,
+        kept=RETENTION + " after it was received",
+    )
     for model, holds in (
         ("PageDailyStats", "Counts per page and day: visits, signals, scores."),
         ("DepartmentDailyStats", "Counts per department and day."),

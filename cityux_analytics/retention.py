@@ -2,13 +2,15 @@
 
 Sessions and everything hanging off them (raw events, page views, signals, replay chunks,
 staff feedback on replays, received-batch marks) go after RETENTION_DAYS, and so do batches
-stuck in the spool; survey answers after SURVEY_RESPONSE_RETENTION_DAYS. Rollups are counts
-without any id: they stay. The purge also sweeps recent sessions for tombstoned ids: a batch
-whose ingest began just before a deletion committed and finished just after it.
+stuck in the spool or dead-lettered; survey answers after SURVEY_RESPONSE_RETENTION_DAYS.
+Rollups are counts without any id: they stay. The purge also sweeps recent sessions for
+tombstoned ids: a batch whose ingest began just before a deletion committed and finished just
+after it.
 """
 
 import datetime
 
+from django.db.models import Q
 from django.utils import timezone
 
 from cityux.tombstones import digest, forget
@@ -19,7 +21,7 @@ from .conf import analytics_setting
 
 def purge_expired(now=None, days=None):
     """Delete everything past its retention; returns how many rows were deleted."""
-    from .models import SpooledBatch, SurveyResponse
+    from .models import DeadLetteredBatch, SpooledBatch, SurveyResponse
 
     now = now or timezone.now()
     days = days or analytics_setting("RETENTION_DAYS")
@@ -28,6 +30,10 @@ def purge_expired(now=None, days=None):
     deleted = sweep_forgotten_sessions(now - SWEEP_WINDOW)
     deleted += pipeline.purge_expired(now=now, days=days)
     deleted += SpooledBatch.objects.filter(received_at__lt=cutoff).delete()[0]
+    # A batch retried again and again still goes when it was received too long ago.
+    deleted += DeadLetteredBatch.objects.filter(
+        Q(received_at__lt=cutoff) | Q(received_at__isnull=True, failed_at__lt=cutoff)
+    ).delete()[0]
     answers_cutoff = now - datetime.timedelta(
         days=analytics_setting("SURVEY_RESPONSE_RETENTION_DAYS")
     )

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from cityux_analytics.ingest import from_ms, ingest_batch
 from cityux_analytics.models import (
+    DeadLetteredBatch,
     FrustrationSignal,
     PageView,
     RawEvent,
@@ -101,6 +102,30 @@ def test_spooled_batches_older_than_the_retention_are_purged(city, frozen_now):
     SpooledBatch.objects.filter(pk=recent.pk).update(received_at=NOW - datetime.timedelta(days=29))
     purge_expired()
     assert list(SpooledBatch.objects.values_list("pk", flat=True)) == [recent.pk]
+
+
+def test_dead_lettered_batches_received_before_the_retention_are_purged(city, frozen_now):
+    def dead_letter(name, received_days_ago, failed_days_ago):
+        return DeadLetteredBatch.objects.create(
+            source="buffer",
+            body=name.encode(),
+            digest=name,
+            received_at=None
+            if received_days_ago is None
+            else NOW - datetime.timedelta(days=received_days_ago),
+            failed_at=NOW - datetime.timedelta(days=failed_days_ago),
+            error="IntegrityError",
+        )
+
+    old = dead_letter("old", 31, 31)
+    retried_lately = dead_letter("retried", 31, 1)
+    unknown_old = dead_letter("unknown-old", None, 31)
+    recent = dead_letter("recent", 29, 29)
+    unknown_recent = dead_letter("unknown-recent", None, 29)
+    purge_expired()
+    kept = set(DeadLetteredBatch.objects.values_list("pk", flat=True))
+    assert kept == {recent.pk, unknown_recent.pk}
+    assert not kept & {old.pk, retried_lately.pk, unknown_old.pk}
 
 
 @pytest.mark.urls("tests.cityux_analytics.survey_urls")
