@@ -6,6 +6,7 @@ Everything runs in subprocesses against a temporary STATIC_ROOT and a new SQLite
 test sees what a city's server sees, not what the test settings allow.
 """
 
+import contextlib
 import os
 import re
 import socket
@@ -13,6 +14,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 import requests
@@ -34,7 +36,30 @@ def free_port():
         return sock.getsockname()[1]
 
 
-def production_environment(tmp_path):
+@contextlib.contextmanager
+def new_database(tmp_path):
+    """A new, empty database: a SQLite file, or a PostgreSQL database beside DATABASE_URL's
+    (named after it with a `_production` suffix, dropped afterwards) when that is PostgreSQL."""
+    configured = os.environ.get("DATABASE_URL", "")
+    if not configured.startswith(("postgres://", "postgresql://")):
+        yield f"sqlite:///{tmp_path / 'db.sqlite3'}"
+        return
+    import psycopg
+
+    server = urlsplit(configured)
+    name = server.path.lstrip("/") + "_production"
+    admin_url = urlunsplit(server._replace(path="/postgres"))
+    with psycopg.connect(admin_url, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        connection.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield urlunsplit(server._replace(path="/" + name))
+    finally:
+        with psycopg.connect(admin_url, autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def production_environment(tmp_path, database_url):
     """What a city's server sets: the variables cityux/settings/production.py requires, plain
     HTTP because the test has no TLS proxy in front (proxies are covered elsewhere)."""
     env = {
@@ -49,7 +74,7 @@ def production_environment(tmp_path):
         ALLOWED_HOSTS="127.0.0.1",
         SECURE_SSL_REDIRECT="false",
         STATIC_ROOT=str(tmp_path / "static"),
-        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        DATABASE_URL=database_url,
     )
     return env
 
@@ -87,7 +112,12 @@ def wait_until_serving(url, server, log):
 def deployed_site(tmp_path_factory):
     """The reference site collected, migrated, seeded and served by gunicorn; its base URL."""
     tmp_path = tmp_path_factory.mktemp("production")
-    env = production_environment(tmp_path)
+    with new_database(tmp_path) as database_url:
+        yield from serve(production_environment(tmp_path, database_url), tmp_path)
+
+
+def serve(env, tmp_path):
+    """Collect, migrate, seed, start gunicorn; yield its base URL, stop it afterwards."""
     manage(env, "collectstatic", "--noinput", "--verbosity", "0")
     manage(env, "migrate", "--noinput", "--verbosity", "0")
     manage(env, "cityux_demo", "--no-traffic", "--verbosity", "0")
