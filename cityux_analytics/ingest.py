@@ -42,7 +42,7 @@ def from_ms(ms):
 def ingest_batch(payload):
     """Store one batch; returns "duplicate" if (session, seq) was already stored, "forgotten"
     if its session or visitor deleted their data (a late batch: dropped), else "stored"."""
-    if is_forgotten(visitor_id=payload.get("visitor"), sid=payload["sid"]):
+    if is_forgotten(visitor_id=payload.get("visitor"), sid=payload.get("sid")):
         return "forgotten"
     events = payload["events"]
     first = from_ms(min(e["ts"] for e in events))

@@ -157,7 +157,7 @@ def survey_responses(request, survey_id):
     if caught:
         logger.info("Survey %s: dropped a response caught by the bot trap.", survey.pk)
         return accepted
-    if is_forgotten(visitor_id=consented_visitor_id(request), sid=data.get("sid")):
+    if is_forgotten(visitor_id=consented_visitor_id(request), sid=data.sid):
         return accepted  # from a tab open when the resident deleted their data: not kept
     try:
         clean = clean_answers(survey.questions, answers)

@@ -10,6 +10,8 @@ from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.admin.views.reports import ReportView
 from wagtail.permission_policies import ModelPermissionPolicy
 
+from cityux.exports import FormulaSafeExportMixin
+
 from ..collect_health import collect_health
 from ..dead_letters import retry_dead_letters
 from ..models import DeadLetteredBatch
@@ -23,7 +25,7 @@ def body_preview(row, length=120):
     return bytes(row.body)[:length].decode(errors="replace")
 
 
-class CollectHealthView(ReportView):
+class CollectHealthView(FormulaSafeExportMixin, ReportView):
     page_title = _("Collect health")
     header_icon = "tasks"
     template_name = "cityux_analytics/collect_health/index.html"
