@@ -12,6 +12,7 @@ from django.db import connection
 from wagtail.models import Page, Site
 
 from cityux.models import Department, DepartmentRootPage
+from cityux.site.management.commands.cityux_demo import tree_root
 from cityux_analytics.models import FrustrationSignal, PageDailyStats, RawEvent
 from cityux_analytics.tasks import drain_collect_buffer, process_sessions
 from tests.cityux_analytics.conftest import celery_broker
@@ -76,9 +77,19 @@ def worker():
             process.kill()
 
 
+def default_home():
+    """The default site's home page, made again if a transactional test flushed Wagtail's."""
+    site = Site.objects.filter(is_default_site=True).first()
+    if site is not None:
+        return site.root_page
+    home = tree_root(Page).add_child(instance=Page(title="Home", slug="home"))
+    Site.objects.create(hostname="localhost", root_page=home, is_default_site=True)
+    return home
+
+
 def test_a_real_worker_runs_ingest_detect_and_rollup(client, worker):
     seed_city()
-    home = Site.objects.get(is_default_site=True).root_page
+    home = default_home()
     section = home.add_child(instance=Page(title="Business", slug="business"))
     section.add_child(instance=Page(title="Apply", slug="apply"))
     DepartmentRootPage.objects.create(
