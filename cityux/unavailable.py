@@ -73,20 +73,24 @@ def retry_later(request):
 @contextlib.contextmanager
 def short_lock_wait():
     """Wait at most LOCK_WAIT_SECONDS for a lock, from the first query on, then restore."""
-    restore = []
+    state = {"restore": None, "settled": False}
 
-    def shorten_once(execute, sql, params, many, context):
-        if not restore:
-            restore.append(_shorten(context["connection"], cityux_setting("LOCK_WAIT_SECONDS")))
+    def shorten(execute, sql, params, many, context):
+        database = context["connection"]
+        if not state["settled"]:
+            state["restore"] = _shorten(database, cityux_setting("LOCK_WAIT_SECONDS"))
+            # PostgreSQL undoes a SET made in a transaction that rolls back (a lock timeout
+            # does): set it again before each query until one was set outside a transaction.
+            state["settled"] = database.vendor != "postgresql" or not database.in_atomic_block
         return execute(sql, params, many, context)
 
-    with connection.execute_wrapper(shorten_once):
+    with connection.execute_wrapper(shorten):
         try:
             yield
         finally:
-            if restore:
+            if state["restore"] is not None:
                 with contextlib.suppress(Exception):  # a broken connection is closed anyway
-                    restore[0]()
+                    state["restore"]()
 
 
 def _shorten(database, seconds):
