@@ -48,12 +48,19 @@ def retry_later_when_unavailable(view):
 
     @functools.wraps(view)
     def wrapped(request, *args, **kwargs):
+        wait = ShortLockWait()
+        # A plain append / remove rather than connection.execute_wrapper(): this runs on every
+        # collect request, most of which never touch the database.
+        wrappers = connection.execute_wrappers
+        wrappers.append(wait)
         try:
-            with short_lock_wait():
-                return view(request, *args, **kwargs)
+            return view(request, *args, **kwargs)
         except unavailable_errors() as error:
             logger.warning("%s answered 503: %s", request.path, error)
             return retry_later(request)
+        finally:
+            wrappers.remove(wait)
+            wait.restore()
 
     return wrapped
 
@@ -70,27 +77,27 @@ def retry_later(request):
     return response
 
 
-@contextlib.contextmanager
-def short_lock_wait():
-    """Wait at most LOCK_WAIT_SECONDS for a lock, from the first query on, then restore."""
-    state = {"restore": None, "settled": False}
+class ShortLockWait:
+    """A database execute wrapper: wait at most LOCK_WAIT_SECONDS for a lock, then restore."""
 
-    def shorten(execute, sql, params, many, context):
-        database = context["connection"]
-        if not state["settled"]:
-            state["restore"] = _shorten(database, cityux_setting("LOCK_WAIT_SECONDS"))
+    def __init__(self):
+        self.reset = None
+        self.settled = False
+
+    def __call__(self, execute, sql, params, many, context):
+        if not self.settled:
+            database = context["connection"]
+            self.reset = _shorten(database, cityux_setting("LOCK_WAIT_SECONDS"))
             # PostgreSQL undoes a SET made in a transaction that rolls back (a lock timeout
             # does): set it again before each query until one was set outside a transaction.
-            state["settled"] = database.vendor != "postgresql" or not database.in_atomic_block
+            self.settled = database.vendor != "postgresql" or not database.in_atomic_block
         return execute(sql, params, many, context)
 
-    with connection.execute_wrapper(shorten):
-        try:
-            yield
-        finally:
-            if state["restore"] is not None:
-                with contextlib.suppress(Exception):  # a broken connection is closed anyway
-                    state["restore"]()
+    def restore(self):
+        """Set the connection's own lock wait back, if a query changed it."""
+        if self.reset is not None:
+            with contextlib.suppress(Exception):  # a broken connection is closed anyway
+                self.reset()
 
 
 def _shorten(database, seconds):
