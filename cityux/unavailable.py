@@ -77,6 +77,10 @@ def retry_later(request):
     return response
 
 
+# Savepoint statements run while a transaction may be aborted, where even a SET fails.
+_TRANSACTION_CONTROL = ("SAVEPOINT", "ROLLBACK", "RELEASE")
+
+
 class ShortLockWait:
     """A database execute wrapper: wait at most LOCK_WAIT_SECONDS for a lock, then restore."""
 
@@ -85,9 +89,10 @@ class ShortLockWait:
         self.settled = False
 
     def __call__(self, execute, sql, params, many, context):
-        if not self.settled:
+        if not self.settled and not sql.startswith(_TRANSACTION_CONTROL):
             database = context["connection"]
-            self.reset = _shorten(database, cityux_setting("LOCK_WAIT_SECONDS"))
+            wait = cityux_setting("LOCK_WAIT_SECONDS")
+            self.reset = _shorten(database, wait) or self.reset
             # PostgreSQL undoes a SET made in a transaction that rolls back (a lock timeout
             # does): set it again before each query until one was set outside a transaction.
             self.settled = database.vendor != "postgresql" or not database.in_atomic_block
@@ -109,8 +114,11 @@ def _shorten(database, seconds):
         raw.execute(f"PRAGMA busy_timeout = {milliseconds}")
         return lambda: raw.execute(f"PRAGMA busy_timeout = {int(previous)}")
     if database.vendor == "postgresql":
-        with raw.cursor() as cursor:
-            cursor.execute(f"SET lock_timeout = {milliseconds}")
+        try:
+            with raw.cursor() as cursor:
+                cursor.execute(f"SET lock_timeout = {milliseconds}")
+        except Exception:  # an aborted transaction: the query itself will say so
+            return None
 
         def reset():
             with raw.cursor() as cursor:
