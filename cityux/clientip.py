@@ -16,19 +16,33 @@ could pick its own key by sending one.
 import ipaddress
 
 from django.core.exceptions import ImproperlyConfigured
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 
 from .conf import cityux_setting
+
+_known = {}
 
 
 def trusted_proxy_count():
     """`CITYUX_TRUSTED_PROXY_COUNT`: how many reverse proxies stand in front of Django."""
+    # Read once, not on every collect request (a missing setting costs an exception to read).
+    if "count" in _known:
+        return _known["count"]
     count = cityux_setting("TRUSTED_PROXY_COUNT")
     if isinstance(count, bool) or not isinstance(count, int) or count < 0:
         raise ImproperlyConfigured(
             f"CITYUX_TRUSTED_PROXY_COUNT must be a whole number of proxies (0 or more), "
             f"not {count!r}."
         )
+    _known["count"] = count
     return count
+
+
+@receiver(setting_changed)
+def forget_proxy_count(setting, **kwargs):
+    if setting == "CITYUX_TRUSTED_PROXY_COUNT":
+        _known.clear()
 
 
 def _address(text):

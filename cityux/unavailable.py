@@ -48,12 +48,19 @@ def retry_later_when_unavailable(view):
 
     @functools.wraps(view)
     def wrapped(request, *args, **kwargs):
+        wait = ShortLockWait()
+        # A plain append / remove rather than connection.execute_wrapper(): this runs on every
+        # collect request, most of which never touch the database.
+        wrappers = connection.execute_wrappers
+        wrappers.append(wait)
         try:
-            with short_lock_wait():
-                return view(request, *args, **kwargs)
+            return view(request, *args, **kwargs)
         except unavailable_errors() as error:
             logger.warning("%s answered 503: %s", request.path, error)
             return retry_later(request)
+        finally:
+            wrappers.remove(wait)
+            wait.restore()
 
     return wrapped
 
@@ -70,23 +77,32 @@ def retry_later(request):
     return response
 
 
-@contextlib.contextmanager
-def short_lock_wait():
-    """Wait at most LOCK_WAIT_SECONDS for a lock, from the first query on, then restore."""
-    restore = []
+# Savepoint statements run while a transaction may be aborted, where even a SET fails.
+_TRANSACTION_CONTROL = ("SAVEPOINT", "ROLLBACK", "RELEASE")
 
-    def shorten_once(execute, sql, params, many, context):
-        if not restore:
-            restore.append(_shorten(context["connection"], cityux_setting("LOCK_WAIT_SECONDS")))
+
+class ShortLockWait:
+    """A database execute wrapper: wait at most LOCK_WAIT_SECONDS for a lock, then restore."""
+
+    def __init__(self):
+        self.reset = None
+        self.settled = False
+
+    def __call__(self, execute, sql, params, many, context):
+        if not self.settled and not sql.startswith(_TRANSACTION_CONTROL):
+            database = context["connection"]
+            wait = cityux_setting("LOCK_WAIT_SECONDS")
+            self.reset = _shorten(database, wait) or self.reset
+            # PostgreSQL undoes a SET made in a transaction that rolls back (a lock timeout
+            # does): set it again before each query until one was set outside a transaction.
+            self.settled = database.vendor != "postgresql" or not database.in_atomic_block
         return execute(sql, params, many, context)
 
-    with connection.execute_wrapper(shorten_once):
-        try:
-            yield
-        finally:
-            if restore:
-                with contextlib.suppress(Exception):  # a broken connection is closed anyway
-                    restore[0]()
+    def restore(self):
+        """Set the connection's own lock wait back, if a query changed it."""
+        if self.reset is not None:
+            with contextlib.suppress(Exception):  # a broken connection is closed anyway
+                self.reset()
 
 
 def _shorten(database, seconds):
@@ -98,8 +114,11 @@ def _shorten(database, seconds):
         raw.execute(f"PRAGMA busy_timeout = {milliseconds}")
         return lambda: raw.execute(f"PRAGMA busy_timeout = {int(previous)}")
     if database.vendor == "postgresql":
-        with raw.cursor() as cursor:
-            cursor.execute(f"SET lock_timeout = {milliseconds}")
+        try:
+            with raw.cursor() as cursor:
+                cursor.execute(f"SET lock_timeout = {milliseconds}")
+        except Exception:  # an aborted transaction: the query itself will say so
+            return None
 
         def reset():
             with raw.cursor() as cursor:
