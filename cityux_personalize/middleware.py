@@ -4,9 +4,15 @@ Place it after AuthenticationMiddleware. It does nothing for a visitor without p
 consent (or with GPC / DNT) except removing a visitor cookie left from an earlier consent.
 """
 
+import logging
+
+from django.db import InterfaceError, OperationalError
+
 from .caching import patch_personalised_response
 from .conf import VISITOR_COOKIE
 from .profiles import finish_request, personalization_allowed
+
+logger = logging.getLogger(__name__)
 
 
 class VisitorProfileMiddleware:
@@ -17,7 +23,12 @@ class VisitorProfileMiddleware:
         response = self.get_response(request)
         sets_cookie = False
         if personalization_allowed(request):
-            finish_request(request, response)
+            try:
+                finish_request(request, response)
+            except (OperationalError, InterfaceError) as error:
+                # The database is locked or gone (the view may have answered 503 already):
+                # this request's profile change is dropped rather than the answer made a 500.
+                logger.warning("Visitor profile not saved, the database failed: %s", error)
             sets_cookie = VISITOR_COOKIE in response.cookies
         elif VISITOR_COOKIE in request.COOKIES:
             # Consent withdrawn (or GPC / DNT now sent): forget the visitor on this browser.
