@@ -175,7 +175,7 @@ CRITICAL_TESTS = {
         "tests/cityux/test_consent_versions.py",
         "tests/cityux/test_consent_cookie_deletion.py",
     ),
-    "cityux/access.py": ("tests/cityux/test_access.py",),
+    "cityux/access.py": ("tests/cityux/test_access.py", "tests/cityux/test_access_edges.py"),
     "cityux_analytics/privacy.py": ("tests/cityux_analytics/test_schema_and_privacy.py",),
     "cityux_analytics/views/collect.py": ("tests/cityux_analytics/test_collect.py", GAPS),
     "cityux_analytics/detectors.py": ("tests/cityux_analytics/test_detectors.py", GAPS),
