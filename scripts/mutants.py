@@ -176,7 +176,10 @@ CRITICAL_TESTS = {
         "tests/cityux/test_consent_cookie_deletion.py",
     ),
     "cityux/access.py": ("tests/cityux/test_access.py", "tests/cityux/test_access_edges.py"),
-    "cityux_analytics/privacy.py": ("tests/cityux_analytics/test_schema_and_privacy.py",),
+    "cityux_analytics/privacy.py": (
+        "tests/cityux_analytics/test_schema_and_privacy.py",
+        "tests/cityux_analytics/test_privacy_edges.py",
+    ),
     "cityux_analytics/views/collect.py": ("tests/cityux_analytics/test_collect.py", GAPS),
     "cityux_analytics/detectors.py": ("tests/cityux_analytics/test_detectors.py", GAPS),
     "cityux_analytics/replay/sessions.py": ("tests/cityux_analytics/test_replay.py", GAPS),
