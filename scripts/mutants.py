@@ -186,6 +186,7 @@ CRITICAL_TESTS = {
     "cityux_social/decisions.py": (
         "tests/cityux_social/test_decisions.py",
         "tests/cityux_social/test_department_less_posts.py",
+        "tests/cityux_social/test_decisions_edges.py",
     ),
     "cityux_social/classifier.py": (
         "tests/cityux_social/test_classifier.py",
