@@ -9,8 +9,9 @@ code changed: update the mutant).
 This is a catalogue of the mutants issue 19 found surviving, kept so they stay killed. With
 `--operators MODULE` it also generates the simplest mutants of a critical module (each
 comparison, `and` / `or` and `True` / `False` swapped, one at a time), runs the module's tests
-listed in `CRITICAL_TESTS` against each, and prints the module's score and its survivors: a
-rough, dependency-free stand-in for mutmut or cosmic-ray, which mutate far more.
+listed in `CRITICAL_TESTS` against each, and prints the module's score and its survivors; the
+mutants listed in mutants_equivalent.txt (with the reason they change nothing) are not counted.
+A rough, dependency-free stand-in for mutmut or cosmic-ray, which mutate far more.
 
     python scripts/mutants.py                  # every mutant but the browser ones
     python scripts/mutants.py --browser        # with the browser ones (slow: about 40 s each)
@@ -84,6 +85,13 @@ MUTANTS = (
         "return current is not None and accepted >= current",
         "return current is not None",
         ("tests/cityux/test_consent_versions.py",),
+    ),
+    Mutant(
+        "declined-cookie-deleted-without-its-domain",
+        "cityux/consent.py",
+        "cookie.domain or None",
+        "cookie.domain and None",
+        ("tests/cityux/test_consent_cookie_deletion.py",),
     ),
     Mutant(
         "no-origin-no-referer-accepted",
@@ -162,21 +170,31 @@ MUTANTS = (
 
 # The tests that guard each critical module, for --operators.
 CRITICAL_TESTS = {
-    "cityux/consent.py": ("tests/cityux/test_consent.py", "tests/cityux/test_consent_versions.py"),
-    "cityux/access.py": ("tests/cityux/test_access.py",),
-    "cityux_analytics/privacy.py": ("tests/cityux_analytics/test_schema_and_privacy.py",),
+    "cityux/consent.py": (
+        "tests/cityux/test_consent.py",
+        "tests/cityux/test_consent_versions.py",
+        "tests/cityux/test_consent_cookie_deletion.py",
+    ),
+    "cityux/access.py": ("tests/cityux/test_access.py", "tests/cityux/test_access_edges.py"),
+    "cityux_analytics/privacy.py": (
+        "tests/cityux_analytics/test_schema_and_privacy.py",
+        "tests/cityux_analytics/test_privacy_edges.py",
+    ),
     "cityux_analytics/views/collect.py": ("tests/cityux_analytics/test_collect.py", GAPS),
     "cityux_analytics/detectors.py": ("tests/cityux_analytics/test_detectors.py", GAPS),
     "cityux_analytics/replay/sessions.py": ("tests/cityux_analytics/test_replay.py", GAPS),
     "cityux_social/decisions.py": (
         "tests/cityux_social/test_decisions.py",
         "tests/cityux_social/test_department_less_posts.py",
+        "tests/cityux_social/test_decisions_edges.py",
     ),
     "cityux_social/classifier.py": (
         "tests/cityux_social/test_classifier.py",
         "tests/cityux_social/test_classifier_holdout.py",
     ),
 }
+
+EQUIVALENT = ROOT / "scripts" / "mutants_equivalent.txt"
 SWAPS = {
     ">=": ">", ">": ">=", "<=": "<", "<": "<=", "==": "!=", "!=": "==",
     "and": "or", "or": "and", "True": "False", "False": "True",
@@ -191,19 +209,32 @@ def operator_mutants(path):
             yield (*token.start, token.string, SWAPS[token.string])
 
 
+def equivalent_mutants():
+    """{(module, stripped line, "token -> replacement")} read from mutants_equivalent.txt."""
+    known = set()
+    for row in EQUIVALENT.read_text().splitlines():
+        if row.strip() and not row.startswith("#"):
+            module, line, swap, _why = (part.strip() for part in row.split(" | ", 3))
+            known.add((module, line, swap))
+    return known
+
+
 def score_module(path):
     """Run every operator mutant of `path` against its tests; print the score and survivors."""
     tests = CRITICAL_TESTS[path]
     if run_tests(tests) != 0:
         print(f"The tests of {path} fail without any mutant; fix them first.")
         return 1
-    survivors, total = [], 0
+    survivors, total, equivalent = [], 0, equivalent_mutants()
     original = (ROOT / path).read_bytes()
     lines = original.decode().splitlines(keepends=True)
     for line, column, token, replacement in operator_mutants(path):
+        text = lines[line - 1]
+        if (path, text.strip(), f"{token} -> {replacement}") in equivalent:
+            print(f"{'same':9} {path}:{line}:{column} {token} -> {replacement} (equivalent)")
+            continue
         total += 1
         mutated = list(lines)
-        text = mutated[line - 1]
         mutated[line - 1] = text[:column] + replacement + text[column + len(token) :]
         try:
             (ROOT / path).write_text("".join(mutated))
