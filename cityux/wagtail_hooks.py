@@ -7,6 +7,7 @@ from wagtail.admin.menu import MenuItem
 
 from . import admin_urls
 from .access import visible_department_ids
+from .admin import DepartmentScopedDeleteBulkAction
 from .viewsets import MENU_HOOK, CityUXMenu, ConsentGroupViewSet, DepartmentViewSet
 
 
@@ -44,3 +45,7 @@ def register_hub_menu_item():
         icon_name="view",
         order=100,
     )
+
+
+# After Wagtail's own snippet delete action, so that ours answers for department-scoped models.
+hooks.register("register_bulk_action", DepartmentScopedDeleteBulkAction, order=100)

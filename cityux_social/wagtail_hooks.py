@@ -19,6 +19,7 @@ from wagtail_modeladmin.options import ModelAdmin
 from wagtail_modeladmin.views import DeleteView, EditView, InspectView
 
 from cityux.access import departments_for_user, sees_every_department, visible_department_ids
+from cityux.admin import DepartmentScopedModelAdminMixin
 from cityux.models import Department
 from cityux.viewsets import MENU_HOOK
 
@@ -124,7 +125,7 @@ class RequestTypeInspectView(DepartmentScopedMixin, InspectView):
     pass
 
 
-class RequestTypeAdmin(ModelAdmin):
+class RequestTypeAdmin(DepartmentScopedModelAdminMixin, ModelAdmin):
     model = RequestType
     menu_label = _("Request types")
     menu_icon = "tag"
@@ -212,7 +213,7 @@ class RequestTypeAdmin(ModelAdmin):
 # --- sources -----------------------------------------------------------------------------------
 
 
-class SourceAdmin(ModelAdmin):
+class SourceAdmin(DepartmentScopedModelAdminMixin, ModelAdmin):
     model = Source
     menu_label = _("Social sources")
     menu_icon = "globe"
@@ -271,7 +272,7 @@ class ReadOnlyPermissionHelper(PermissionHelper):
         return False
 
 
-class ClassifierModelAdmin(ModelAdmin):
+class ClassifierModelAdmin(DepartmentScopedModelAdminMixin, ModelAdmin):
     model = ClassifierModel
     menu_label = _("Request classifier")
     menu_icon = "cogs"
