@@ -55,9 +55,7 @@ def test_a_lead_cannot_bulk_delete_another_departments_goal(client, lead, parks)
     assert Goal.objects.filter(pk=goal.pk).exists()
 
 
-def test_the_bulk_delete_confirmation_does_not_name_another_departments_goal(
-    client, lead, parks
-):
+def test_the_bulk_delete_confirmation_does_not_name_another_departments_goal(client, lead, parks):
     goal = Goal.objects.create(name="Register for camp", kind="page", department=parks)
     client.force_login(lead)
     response = client.get(f"/admin/bulk/cityux_personalize/goal/delete/?id={goal.pk}")
@@ -132,9 +130,7 @@ def test_unscheduling_another_departments_segment_revision_is_refused(client, le
     assert revision.approved_go_live_at is not None
 
 
-def test_site_history_leaves_out_other_departments_segments_and_surveys(
-    client, lead, works, parks
-):
+def test_site_history_leaves_out_other_departments_segments_and_surveys(client, lead, works, parks):
     make_segment("Pothole reporters", works)
     make_segment("Park lovers", parks)
     make_survey("Playground survey", parks)
