@@ -136,11 +136,23 @@ class DepartmentScopedView:
     """Refuses, with one 403, an object of a department the user may not see, and any refusal."""
 
     scoped_model = None
+    refused = False
 
-    def dispatch(self, request, *args, **kwargs):
+    def setup(self, request, *args, **kwargs):
         named = {**kwargs, "instance_pk": getattr(self, "instance_pk", None)}  # modeladmin
         instance = _object_in_url(self.scoped_model, named)
         if instance is not None and not may_see(request.user, instance):
+            self.refused = True
+            self.request, self.args, self.kwargs = request, args, kwargs
+            return  # nothing of the object is loaded
+        try:
+            # Some views (copy, preview) load their object here, before dispatch().
+            super().setup(request, *args, **kwargs)
+        except PermissionDenied:
+            self.refused = True
+
+    def dispatch(self, request, *args, **kwargs):
+        if self.refused:
             return forbidden(request)
         try:
             return super().dispatch(request, *args, **kwargs)
