@@ -151,6 +151,11 @@ class DepartmentScopedView:
         except PermissionDenied:
             self.refused = True
 
+    def get_form(self, *args, **kwargs):
+        form = super().get_form(*args, **kwargs)
+        limit_department_choices(form, self.request.user, self.scoped_model)
+        return form
+
     def dispatch(self, request, *args, **kwargs):
         if self.refused:
             return forbidden(request)
@@ -158,6 +163,16 @@ class DepartmentScopedView:
             return super().dispatch(request, *args, **kwargs)
         except PermissionDenied:
             return forbidden(request, _("You do not have permission for this."))
+
+
+def limit_department_choices(form, user, model):
+    """A form's department field offers only the user's departments, and needs one unless the
+    user is city-wide staff (a row left without a department would be hidden from its author)."""
+    field = form.fields.get(_scoped_models.get(model) or "")
+    if field is None or sees_every_department(user):
+        return
+    field.queryset = departments_for_user(user)
+    field.required = True
 
 
 class DepartmentScopedChooser:

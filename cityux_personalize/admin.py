@@ -3,25 +3,16 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
-from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList
 from wagtail.admin.ui.tables import LiveStatusTagColumn
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from cityux.access import departments_for_user, sees_every_department
+from cityux.access import departments_for_user
 from cityux.admin import DepartmentScopedViewSetMixin
 from cityux.viewsets import MENU_HOOK
 
 from .models import CityArea, Questionnaire, Segment
-
-
-class SegmentForm(WagtailAdminModelForm):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if "department" in self.fields and not sees_every_department(self.for_user):
-            self.fields["department"].queryset = departments_for_user(self.for_user)
-            self.fields["department"].required = True
 
 
 def _visible_departments(request):
@@ -56,8 +47,7 @@ class SegmentViewSet(DepartmentScopedViewSetMixin, SnippetViewSet):
             FieldPanel("department"),
             MultiFieldPanel([FieldPanel("match"), FieldPanel("rules")], heading=_("Rules")),
             FieldPanel("holdout_percent"),
-        ],
-        base_form_class=SegmentForm,
+        ]
     )
 
     def get_queryset(self, request):

@@ -7,7 +7,6 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
-from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import (
     FieldPanel,
     InlinePanel,
@@ -24,13 +23,6 @@ from cityux.admin import DepartmentScopedViewSetMixin
 from cityux.viewsets import MENU_HOOK
 
 from .models import Survey
-
-
-class SurveyForm(WagtailAdminModelForm):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if "department" in self.fields:
-            self.fields["department"].queryset = departments_for_user(self.for_user)
 
 
 def _visible_departments(request):
@@ -114,8 +106,7 @@ class SurveyViewSet(DepartmentScopedViewSetMixin, SnippetViewSet):
                 ],
                 heading=_("When"),
             ),
-        ],
-        base_form_class=SurveyForm,
+        ]
     )
 
     def get_queryset(self, request):

@@ -4,13 +4,12 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.reports import ReportView
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from cityux.access import departments_for_user, sees_every_department, visible_department_ids
+from cityux.access import visible_department_ids
 from cityux.admin import DepartmentScopedViewSetMixin
 from cityux.viewsets import MENU_HOOK
 
@@ -23,14 +22,6 @@ HOLDOUT_URL_NAME = "cityux_personalize_holdout"
 
 
 # -- goals ------------------------------------------------------------------------------------
-
-
-class GoalForm(WagtailAdminModelForm):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if "department" in self.fields and not sees_every_department(self.for_user):
-            self.fields["department"].queryset = departments_for_user(self.for_user)
-            self.fields["department"].required = True
 
 
 class GoalViewSet(DepartmentScopedViewSetMixin, SnippetViewSet):
@@ -50,8 +41,7 @@ class GoalViewSet(DepartmentScopedViewSetMixin, SnippetViewSet):
             FieldPanel("page"),
             FieldPanel("survey_key"),
             FieldPanel("department"),
-        ],
-        base_form_class=GoalForm,
+        ]
     )
 
     def get_queryset(self, request):

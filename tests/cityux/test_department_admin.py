@@ -146,3 +146,59 @@ def test_a_superuser_sees_every_entry_in_the_site_history(admin_client, parks):
     make_segment("Park lovers", parks)
     html = admin_client.get("/admin/reports/site-history/").content.decode()
     assert "Park lovers" in html
+
+
+# --- the groups the README describes -------------------------------------------------------------
+
+
+def run_post_migrate():
+    """What every `migrate` ends with (the test database was migrated before the seed)."""
+    from django.core.management.sql import emit_post_migrate_signal
+
+    emit_post_migrate_signal(verbosity=0, interactive=False, db="default")
+
+
+def test_after_migrate_a_lead_group_may_edit_surveys_segments_goals_and_request_types(works):
+    run_post_migrate()
+    run_post_migrate()  # idempotent
+    codenames = set(works.lead_group.permissions.values_list("codename", flat=True))
+    for wanted in ("change_survey", "publish_survey", "change_segment", "publish_segment"):
+        assert wanted in codenames
+    assert {"add_goal", "change_goal", "delete_goal", "change_requesttype"} <= codenames
+
+
+def test_after_migrate_city_wide_analysts_may_view_but_not_change(city):
+    from django.contrib.auth.models import Group
+
+    run_post_migrate()
+    analysts = Group.objects.get(name="City-wide analysts")
+    codenames = set(analysts.permissions.values_list("codename", flat=True))
+    assert {"view_survey", "view_segment", "view_goal", "view_requesttype"} <= codenames
+    assert "change_survey" not in codenames
+
+
+def test_a_lead_with_only_their_group_edits_their_goal_and_is_refused_anothers(
+    client, make_lead, works, parks
+):
+    run_post_migrate()
+    own = Goal.objects.create(name="Report a pothole", kind="page", department=works)
+    other = Goal.objects.create(name="Register for camp", kind="page", department=parks)
+    client.force_login(make_lead(works))
+    edit = "/admin/snippets/cityux_personalize/goal/edit/{}/"
+    form = {"name": "Report a pothole online", "kind": "survey_yes", "department": works.pk}
+    assert client.post(edit.format(own.pk), form).status_code == 302
+    own.refresh_from_db()
+    assert own.name == "Report a pothole online"
+    assert client.post(edit.format(other.pk), {**form, "department": parks.pk}).status_code == 403
+    other.refresh_from_db()
+    assert other.name == "Register for camp"
+
+
+def test_a_lead_cannot_create_a_goal_for_another_department(client, lead, works, parks):
+    client.force_login(lead)
+    form = {"name": "Register for camp", "kind": "survey_yes", "department": parks.pk}
+    response = client.post("/admin/snippets/cityux_personalize/goal/add/", form)
+    assert response.status_code == 200  # the form again, with the department refused
+    assert not Goal.objects.filter(name="Register for camp").exists()
+    client.post("/admin/snippets/cityux_personalize/goal/add/", {**form, "department": works.pk})
+    assert Goal.objects.get(name="Register for camp").department == works
