@@ -53,7 +53,10 @@ def scoped(queryset, user, department_field="department"):
         return queryset
     if department_field is None:
         return queryset.none()
-    return queryset.filter(**{f"{department_field}__in": departments_for_user(user)})
+    # A list of ids, not a subquery: Wagtail's search backends cannot search a queryset that
+    # holds a subquery (SQLite answers "no such column").
+    ids = sorted(visible_department_ids(user))
+    return queryset.filter(**{f"{department_field}__in": ids})
 
 
 class DepartmentPermissionPolicy(ModelPermissionPolicy):

@@ -107,8 +107,9 @@ def _login(base, username, password):
 
 def _edit_url(opener, base, listing, name):
     """The edit URL of the row called `name` in a snippet listing (as the admin sees it)."""
-    html = opener.open(f"{base}{listing}?{urlencode({'q': name})}").read().decode()
-    return re.search(rf'href="({re.escape(listing)}edit/\d+/)"[^>]*>\s*{re.escape(name)}', html)[1]
+    html = opener.open(f"{base}{listing}").read().decode()
+    row = rf'href="({re.escape(listing)}edit/\d+/)">\s*<span[^>]*>{re.escape(name)}<'
+    return re.search(row, html)[1]
 
 
 def _status(opener, url):
