@@ -53,3 +53,9 @@ def grant_department_work(sender=None, **kwargs):
     viewing = list(department_work_permissions(only="view"))
     for group in Group.objects.filter(name=CITY_WIDE_GROUP):
         group.permissions.add(*viewing)
+
+
+def grant_lead_group_work(sender, instance, **kwargs):
+    """post_save receiver for Department: a new department's lead group can work at once."""
+    if instance.lead_group_id is not None:
+        instance.lead_group.permissions.add(*department_work_permissions())

@@ -202,3 +202,11 @@ def test_a_lead_cannot_create_a_goal_for_another_department(client, lead, works,
     assert not Goal.objects.filter(name="Register for camp").exists()
     client.post("/admin/snippets/cityux_personalize/goal/add/", {**form, "department": works.pk})
     assert Goal.objects.get(name="Register for camp").department == works
+
+
+def test_a_new_departments_lead_group_may_edit_surveys_at_once(db):
+    from django.contrib.auth.models import Group
+
+    group = Group.objects.create(name="Harbour leads")
+    Department.objects.create(name="Harbour", slug="harbour", lead_group=group)
+    assert group.permissions.filter(codename="change_survey").exists()
