@@ -28,6 +28,7 @@ from django.db.models.functions import Cast
 from django.template.response import TemplateResponse
 from django.utils.functional import classproperty
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.views.reports.audit_logging import LogEntriesView
 from wagtail.models import ModelLogEntry
 from wagtail.permission_policies import ModelPermissionPolicy
@@ -119,6 +120,16 @@ def forbidden(request, reason=None):
     """The 403 page every department-scoped admin view answers when refusing."""
     reason = reason or _("It belongs to a department you do not lead.")
     return TemplateResponse(request, FORBIDDEN_TEMPLATE, {"reason": reason}, status=403)
+
+
+# --- menu items ----------------------------------------------------------------------------------
+
+
+class DepartmentMenuItem(MenuItem):
+    """A menu item shown to users who may see at least one department (leads, analysts)."""
+
+    def is_shown(self, request):
+        return bool(visible_department_ids(request.user))
 
 
 # --- views ---------------------------------------------------------------------------------------

@@ -3,11 +3,9 @@
 from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 
 from . import admin_urls
-from .access import visible_department_ids
-from .admin import DepartmentScopedDeleteBulkAction
+from .admin import DepartmentMenuItem, DepartmentScopedDeleteBulkAction
 from .viewsets import MENU_HOOK, CityUXMenu, ConsentGroupViewSet, DepartmentViewSet
 
 
@@ -31,14 +29,9 @@ def register_consent_group_viewset():
     return ConsentGroupViewSet()
 
 
-class HubMenuItem(MenuItem):
-    def is_shown(self, request):
-        return bool(visible_department_ids(request.user))
-
-
 @hooks.register(MENU_HOOK)
 def register_hub_menu_item():
-    return HubMenuItem(
+    return DepartmentMenuItem(
         _("Department reports"),
         reverse("cityux_hub:overview"),
         name="cityux-hub",
