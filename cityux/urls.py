@@ -8,10 +8,12 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from .admin import site_history_urls
 from .views.consent import gpc_json
 
 urlpatterns = [
     path(".well-known/gpc.json", gpc_json, name="gpc_json"),
+    path("admin/", include(site_history_urls())),  # before Wagtail's, which it replaces
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("cityux/", include("cityux.urls_public")),

@@ -3,10 +3,9 @@
 from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 
 from . import admin_urls
-from .access import visible_department_ids
+from .admin import DepartmentMenuItem, DepartmentScopedDeleteBulkAction
 from .viewsets import MENU_HOOK, CityUXMenu, ConsentGroupViewSet, DepartmentViewSet
 
 
@@ -30,17 +29,16 @@ def register_consent_group_viewset():
     return ConsentGroupViewSet()
 
 
-class HubMenuItem(MenuItem):
-    def is_shown(self, request):
-        return bool(visible_department_ids(request.user))
-
-
 @hooks.register(MENU_HOOK)
 def register_hub_menu_item():
-    return HubMenuItem(
+    return DepartmentMenuItem(
         _("Department reports"),
         reverse("cityux_hub:overview"),
         name="cityux-hub",
         icon_name="view",
         order=100,
     )
+
+
+# After Wagtail's own snippet delete action, so that ours answers for department-scoped models.
+hooks.register("register_bulk_action", DepartmentScopedDeleteBulkAction, order=100)

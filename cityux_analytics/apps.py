@@ -40,6 +40,17 @@ def grant_survey_permissions(sender, using="default", **kwargs):
         department.lead_group.permissions.add(*view)
 
 
+def register_department_scoped_models():
+    """Surveys and replays belong to departments: the core's policy decides who sees them."""
+    from cityux.admin import scope_by_department
+
+    from .models import TrackedSession
+    from .surveys.models import Survey
+
+    scope_by_department(Survey)
+    scope_by_department(TrackedSession)
+
+
 class CityUXAnalyticsConfig(AppConfig):
     name = "cityux_analytics"
     label = "cityux_analytics"
@@ -58,6 +69,7 @@ class CityUXAnalyticsConfig(AppConfig):
         from .replay import checks as replay_checks  # noqa: F401 (registers its checks)
 
         mydata.register()
+        register_department_scoped_models()
 
         post_migrate.connect(
             grant_survey_permissions, sender=self, dispatch_uid="cityux-analytics-survey-perms"

@@ -12,10 +12,15 @@ class CityUXPersonalizeConfig(AppConfig):
     def ready(self):
         from wagtail.signals import published, unpublished
 
+        from cityux.admin import scope_by_department
+
         from . import checks, mydata  # noqa: F401  (system checks; my data and the data map)
         from .areas import forget_areas
-        from .models import CityArea, Questionnaire, Segment, VisitorProfile
+        from .models import CityArea, Goal, Questionnaire, Segment, VisitorProfile
         from .segments import segments_changed
+
+        scope_by_department(Segment)
+        scope_by_department(Goal)
 
         # Every process reloads its compiled segments when one is published, unpublished or
         # deleted, or when an area or questionnaire a segment names changes.

@@ -8,6 +8,8 @@ import uuid
 
 from django.db import transaction
 
+from cityux.models import Department
+
 from .models import CityArea, MatchMode, Questionnaire, Segment
 
 # Neighbourhoods of the fictional Riverton, as [longitude, latitude] outlines.
@@ -51,12 +53,14 @@ def build_personalize_demo():
                 BUSINESS_OWNERS,
                 "you told us you are opening a business",
                 [_block("answer", {"questionnaire": questionnaire.pk, "answer": ""})],
+                department="economic-development",
             ),
             RIVERSIDE: _ensure_segment(
                 RIVERSIDE,
                 "you told us you live in or near Riverside",
                 [_block("area", {"area": areas["riverside"].pk})],
                 holdout_percent=10,
+                department="parks-recreation",
             ),
         }
         _ensure_home_highlights(segments, areas, questionnaire)
@@ -79,12 +83,14 @@ def _ensure_questionnaire():
     return questionnaire
 
 
-def _ensure_segment(name, description, rules, holdout_percent=0):
+def _ensure_segment(name, description, rules, holdout_percent=0, department=None):
+    """A published segment; with `department` (a slug), its leads manage it, else city-wide."""
     segment = Segment.objects.filter(name=name).first()
     if segment is None:
         segment = Segment(
             name=name,
             description=description,
+            department=Department.objects.filter(slug=department).first() if department else None,
             match=MatchMode.ALL,
             rules=json.dumps(rules),
             holdout_percent=holdout_percent,

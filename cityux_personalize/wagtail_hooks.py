@@ -3,10 +3,9 @@
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
 
-from cityux.access import visible_department_ids
+from cityux.admin import DepartmentMenuItem
 from cityux.hub import HubSection, register_section
 from cityux.viewsets import MENU_HOOK
 
@@ -60,14 +59,9 @@ def register_holdout_report_urls():
     ]
 
 
-class HoldoutReportMenuItem(MenuItem):
-    def is_shown(self, request):
-        return bool(visible_department_ids(request.user))
-
-
 @hooks.register(MENU_HOOK)
 def register_holdout_report_menu_item():
-    return HoldoutReportMenuItem(
+    return DepartmentMenuItem(
         _("Personalisation value"),
         reverse("cityux_personalize_holdout"),
         name="cityux-personalize-holdout",

@@ -9,4 +9,13 @@ class CityUXSocialConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from cityux.admin import scope_by_department
+
         from . import checks, mydata  # noqa: F401  (system checks; the data map)
+        from .models import ClassifierModel, RequestType, SocialPost, Source
+
+        scope_by_department(RequestType)
+        scope_by_department(SocialPost)
+        # Sources and classifier models are city-wide configuration.
+        scope_by_department(Source, department_field=None)
+        scope_by_department(ClassifierModel, department_field=None)

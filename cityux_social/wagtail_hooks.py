@@ -19,6 +19,7 @@ from wagtail_modeladmin.options import ModelAdmin
 from wagtail_modeladmin.views import DeleteView, EditView, IndexView, InspectView
 
 from cityux.access import departments_for_user, sees_every_department, visible_department_ids
+from cityux.admin import DepartmentScopedModelAdminMixin
 from cityux.exports import formula_safe
 from cityux.models import Department
 from cityux.viewsets import MENU_HOOK
@@ -125,7 +126,7 @@ class RequestTypeInspectView(DepartmentScopedMixin, InspectView):
     pass
 
 
-class RequestTypeAdmin(ModelAdmin):
+class RequestTypeAdmin(DepartmentScopedModelAdminMixin, ModelAdmin):
     model = RequestType
     index_view_class = formula_safe(IndexView)
     menu_label = _("Request types")
@@ -214,7 +215,7 @@ class RequestTypeAdmin(ModelAdmin):
 # --- sources -----------------------------------------------------------------------------------
 
 
-class SourceAdmin(ModelAdmin):
+class SourceAdmin(DepartmentScopedModelAdminMixin, ModelAdmin):
     model = Source
     index_view_class = formula_safe(IndexView)
     menu_label = _("Social sources")
@@ -274,7 +275,7 @@ class ReadOnlyPermissionHelper(PermissionHelper):
         return False
 
 
-class ClassifierModelAdmin(ModelAdmin):
+class ClassifierModelAdmin(DepartmentScopedModelAdminMixin, ModelAdmin):
     model = ClassifierModel
     index_view_class = formula_safe(IndexView)
     menu_label = _("Request classifier")

@@ -21,11 +21,9 @@ from wagtail.models import (
     PreviewableMixin,
     RevisionMixin,
 )
-from wagtail.permissions import register_permission_policy
 from wagtail.search import index
 
 from .blocks import SurveyQuestionsBlock
-from .permissions import SurveyPermissionPolicy
 from .targeting import (
     MAX_URL_PATTERNS,
     TargetingRules,
@@ -268,10 +266,6 @@ class Survey(
             department_ids=frozenset(department_ids),
             url_patterns=parse_url_patterns(self.url_patterns),
         )
-
-
-# With the model, so that no admin view or action can ask for a survey policy before it exists.
-register_permission_policy(Survey, SurveyPermissionPolicy(Survey))
 
 
 class SurveyPageTarget(Orderable):

@@ -1,18 +1,16 @@
 """Admin: goals (a snippet) and the holdout report, both scoped to the user's departments."""
 
-from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.reports import ReportView
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from cityux.access import departments_for_user, sees_every_department, visible_department_ids
+from cityux.access import visible_department_ids
+from cityux.admin import DepartmentScopedViewSetMixin
 from cityux.exports import FormulaSafeExportMixin, formula_safe
 from cityux.viewsets import MENU_HOOK
 
@@ -24,42 +22,10 @@ FORBIDDEN_TEMPLATE = "cityux_personalize/goals/forbidden.html"
 HOLDOUT_URL_NAME = "cityux_personalize_holdout"
 
 
-def visible_to(queryset, user):
-    """Rows of the user's departments and city-wide rows (department empty)."""
-    if sees_every_department(user):
-        return queryset
-    return queryset.filter(
-        Q(department__isnull=True) | Q(department__in=departments_for_user(user))
-    )
-
-
 # -- goals ------------------------------------------------------------------------------------
 
 
-class GoalForm(WagtailAdminModelForm):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if "department" in self.fields and not sees_every_department(self.for_user):
-            self.fields["department"].queryset = departments_for_user(self.for_user)
-            self.fields["department"].required = True
-
-
-class OwnGoalsOnly:
-    """403 for a goal of another department in every view that opens one goal."""
-
-    def dispatch(self, request, *args, **kwargs):
-        pk = str(kwargs.get("pk", ""))
-        if pk.isdigit() and not visible_to(Goal.objects.filter(pk=pk), request.user).exists():
-            if Goal.objects.filter(pk=pk).exists():
-                raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
-
-
-def own_goals_only(view_class):
-    return type(f"Goal{view_class.__name__}", (OwnGoalsOnly, view_class), {})
-
-
-class GoalViewSet(SnippetViewSet):
+class GoalViewSet(DepartmentScopedViewSetMixin, SnippetViewSet):
     model = Goal
     index_view_class = formula_safe(SnippetViewSet.index_view_class)
     icon = "success"
@@ -77,18 +43,11 @@ class GoalViewSet(SnippetViewSet):
             FieldPanel("page"),
             FieldPanel("survey_key"),
             FieldPanel("department"),
-        ],
-        base_form_class=GoalForm,
+        ]
     )
-    edit_view_class = own_goals_only(SnippetViewSet.edit_view_class)
-    delete_view_class = own_goals_only(SnippetViewSet.delete_view_class)
-    copy_view_class = own_goals_only(SnippetViewSet.copy_view_class)
-    usage_view_class = own_goals_only(SnippetViewSet.usage_view_class)
-    history_view_class = own_goals_only(SnippetViewSet.history_view_class)
-    inspect_view_class = own_goals_only(SnippetViewSet.inspect_view_class)
 
     def get_queryset(self, request):
-        return visible_to(Goal.objects.select_related("department", "page"), request.user)
+        return super().get_queryset(request).select_related("department", "page")
 
 
 # -- the holdout report -------------------------------------------------------------------------

@@ -1,10 +1,12 @@
 """`make demo`'s steps on a fresh SQLite file, served by runserver as a newcomer would run it."""
 
 import os
+import re
 import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from http.cookiejar import CookieJar
 from pathlib import Path
@@ -90,3 +92,49 @@ def test_newcomer_logs_in_and_sees_city_ux_with_22_departments(demo_server):
     overview = opener.open(base + "/admin/cityux/?export=csv").read().decode()
     assert len(overview.strip().splitlines()) == 1 + 22
     assert "City UX" in opener.open(base + "/admin/cityux/").read().decode()
+
+
+def _login(base, username, password):
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(CookieJar()))
+    login_page = opener.open(base + "/admin/login/").read().decode()
+    token = login_page.split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
+    form = {"csrfmiddlewaretoken": token, "username": username, "password": password}
+    request = urllib.request.Request(base + "/admin/login/", data=urlencode(form).encode())
+    request.add_header("Referer", base + "/admin/login/")
+    opener.open(request)
+    return opener
+
+
+def _edit_url(opener, base, listing, name):
+    """The edit URL of the row called `name` in a snippet listing (as the admin sees it)."""
+    html = opener.open(f"{base}{listing}").read().decode()
+    row = rf'href="({re.escape(listing)}edit/\d+/)">\s*<span[^>]*>{re.escape(name)}<'
+    return re.search(row, html)[1]
+
+
+def _status(opener, url):
+    try:
+        return opener.open(url).status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+@pytest.mark.parametrize(
+    ("listing", "own", "other"),
+    [
+        (
+            "/admin/snippets/cityux_analytics/survey/",
+            "Having trouble reporting a pothole?",
+            "Report a problem with this page",
+        ),
+        ("/admin/snippets/cityux_personalize/segment/", "Riverside residents", "Business owners"),
+    ],
+)
+def test_the_demo_lead_opens_their_departments_survey_and_segment_not_anothers(
+    demo_server, listing, own, other
+):
+    base, _ = demo_server
+    admin = _login(base, "admin", "cityux-admin")
+    lead = _login(base, "lead", "cityux-lead")
+    assert _status(lead, base + _edit_url(lead, base, listing, own)) == 200
+    assert _status(lead, base + _edit_url(admin, base, listing, other)) == 403

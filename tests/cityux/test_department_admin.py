@@ -1,0 +1,212 @@
+"""The department-scoped admin: the leaks found in issue 15, each shown closed."""
+
+import json
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.utils import timezone
+from wagtail.models import ModelLogEntry
+
+from cityux.models import Department
+from cityux_analytics.surveys.models import Survey
+from cityux_personalize.models import Goal, Segment
+from cityux_social.models import RequestType
+
+SCOPED_APPS = ("cityux_analytics", "cityux_personalize", "cityux_social")
+
+
+@pytest.fixture
+def works(city):
+    return Department.objects.get(slug="public-works")
+
+
+@pytest.fixture
+def parks(city):
+    return Department.objects.get(slug="parks-recreation")
+
+
+@pytest.fixture
+def lead(make_lead, works):
+    """A Public Works lead holding every model permission of the feature apps."""
+    user = make_lead(works)
+    user.user_permissions.add(*Permission.objects.filter(content_type__app_label__in=SCOPED_APPS))
+    return user
+
+
+def make_segment(name, department):
+    segment = Segment.objects.create(name=name, department=department, rules=json.dumps([]))
+    segment.save_revision(log_action=True).publish()
+    return segment
+
+
+def make_survey(title, department):
+    survey = Survey.objects.create(title=title, department=department, live=False)
+    survey.save_revision(log_action=True).publish()
+    return survey
+
+
+def test_a_lead_cannot_bulk_delete_another_departments_goal(client, lead, parks):
+    goal = Goal.objects.create(name="Register for camp", kind="page", department=parks)
+    client.force_login(lead)
+    url = f"/admin/bulk/cityux_personalize/goal/delete/?id={goal.pk}"
+    response = client.post(url)
+    assert response.status_code == 403
+    assert Goal.objects.filter(pk=goal.pk).exists()
+
+
+def test_the_bulk_delete_confirmation_does_not_name_another_departments_goal(client, lead, parks):
+    goal = Goal.objects.create(name="Register for camp", kind="page", department=parks)
+    client.force_login(lead)
+    response = client.get(f"/admin/bulk/cityux_personalize/goal/delete/?id={goal.pk}")
+    assert response.status_code == 403
+    assert "Register for camp" not in response.content.decode()
+
+
+def test_a_lead_can_still_bulk_delete_their_own_goal(client, lead, works):
+    goal = Goal.objects.create(name="Report a pothole", kind="page", department=works)
+    client.force_login(lead)
+    response = client.post(f"/admin/bulk/cityux_personalize/goal/delete/?id={goal.pk}")
+    assert response.status_code == 302
+    assert not Goal.objects.filter(pk=goal.pk).exists()
+
+
+@pytest.mark.parametrize("view", ["", "results/"])
+def test_the_segment_chooser_lists_only_the_leads_departments_segments(
+    client, lead, works, parks, view
+):
+    make_segment("Pothole reporters", works)
+    make_segment("Park lovers", parks)
+    client.force_login(lead)
+    response = client.get(f"/admin/snippets/choose/cityux_personalize/segment/{view}")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Pothole reporters" in html and "Park lovers" not in html
+
+
+@pytest.mark.parametrize(
+    ("model", "make"),
+    [
+        ("cityux_personalize/segment", lambda parks: make_segment("Park lovers", parks)),
+        ("cityux_analytics/survey", lambda parks: make_survey("Park lovers survey", parks)),
+        (
+            "cityux_personalize/goal",
+            lambda parks: Goal.objects.create(name="Park lovers", kind="page", department=parks),
+        ),
+    ],
+)
+def test_choosing_another_departments_object_is_refused(client, lead, parks, model, make):
+    hidden = make(parks)
+    client.force_login(lead)
+    choose = client.get(f"/admin/snippets/choose/{model}/")
+    assert str(hidden) not in choose.content.decode()
+    chosen = client.get(f"/admin/snippets/choose/{model}/chosen/{hidden.pk}/")
+    assert chosen.status_code in (403, 404)
+    assert str(hidden) not in chosen.content.decode()
+
+
+def test_another_departments_request_type_history_is_refused(client, lead, parks):
+    hidden = RequestType.objects.create(name="Fallen tree", department=parks)
+    ModelLogEntry.objects.log_action(hidden, "wagtail.create", title="Fallen tree")
+    client.force_login(lead)
+    response = client.get(f"/admin/cityux_social/requesttype/history/{hidden.pk}/")
+    assert response.status_code == 403
+    assert "Fallen tree" not in response.content.decode()
+
+
+def test_unscheduling_another_departments_segment_revision_is_refused(client, lead, parks):
+    segment = make_segment("Park lovers", parks)
+    revision = segment.save_revision()
+    revision.approved_go_live_at = timezone.now() + timedelta(days=7)
+    revision.save()
+    client.force_login(lead)
+    url = (
+        f"/admin/snippets/cityux_personalize/segment/history/{segment.pk}"
+        f"/revisions/{revision.pk}/unschedule/"
+    )
+    assert client.get(url).status_code == 403
+    assert client.post(url).status_code == 403
+    revision.refresh_from_db()
+    assert revision.approved_go_live_at is not None
+
+
+def test_site_history_leaves_out_other_departments_segments_and_surveys(client, lead, works, parks):
+    make_segment("Pothole reporters", works)
+    make_segment("Park lovers", parks)
+    make_survey("Playground survey", parks)
+    client.force_login(lead)
+    response = client.get("/admin/reports/site-history/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Pothole reporters" in html
+    assert "Park lovers" not in html and "Playground survey" not in html
+
+
+def test_a_superuser_sees_every_entry_in_the_site_history(admin_client, parks):
+    make_segment("Park lovers", parks)
+    html = admin_client.get("/admin/reports/site-history/").content.decode()
+    assert "Park lovers" in html
+
+
+# --- the groups the README describes -------------------------------------------------------------
+
+
+def run_post_migrate():
+    """What every `migrate` ends with (the test database was migrated before the seed)."""
+    from django.core.management.sql import emit_post_migrate_signal
+
+    emit_post_migrate_signal(verbosity=0, interactive=False, db="default")
+
+
+def test_after_migrate_a_lead_group_may_edit_surveys_segments_goals_and_request_types(works):
+    run_post_migrate()
+    run_post_migrate()  # idempotent
+    codenames = set(works.lead_group.permissions.values_list("codename", flat=True))
+    for wanted in ("change_survey", "publish_survey", "change_segment", "publish_segment"):
+        assert wanted in codenames
+    assert {"add_goal", "change_goal", "delete_goal", "change_requesttype"} <= codenames
+
+
+def test_after_migrate_city_wide_analysts_may_view_but_not_change(city):
+    from django.contrib.auth.models import Group
+
+    run_post_migrate()
+    analysts = Group.objects.get(name="City-wide analysts")
+    codenames = set(analysts.permissions.values_list("codename", flat=True))
+    assert {"view_survey", "view_segment", "view_goal", "view_requesttype"} <= codenames
+    assert "change_survey" not in codenames
+
+
+def test_a_lead_with_only_their_group_edits_their_goal_and_is_refused_anothers(
+    client, make_lead, works, parks
+):
+    run_post_migrate()
+    own = Goal.objects.create(name="Report a pothole", kind="page", department=works)
+    other = Goal.objects.create(name="Register for camp", kind="page", department=parks)
+    client.force_login(make_lead(works))
+    edit = "/admin/snippets/cityux_personalize/goal/edit/{}/"
+    form = {"name": "Report a pothole online", "kind": "survey_yes", "department": works.pk}
+    assert client.post(edit.format(own.pk), form).status_code == 302
+    own.refresh_from_db()
+    assert own.name == "Report a pothole online"
+    assert client.post(edit.format(other.pk), {**form, "department": parks.pk}).status_code == 403
+    other.refresh_from_db()
+    assert other.name == "Register for camp"
+
+
+def test_a_lead_cannot_create_a_goal_for_another_department(client, lead, works, parks):
+    client.force_login(lead)
+    form = {"name": "Register for camp", "kind": "survey_yes", "department": parks.pk}
+    response = client.post("/admin/snippets/cityux_personalize/goal/add/", form)
+    assert response.status_code == 200  # the form again, with the department refused
+    assert not Goal.objects.filter(name="Register for camp").exists()
+    client.post("/admin/snippets/cityux_personalize/goal/add/", {**form, "department": works.pk})
+    assert Goal.objects.get(name="Register for camp").department == works
+
+
+def test_a_new_departments_lead_group_may_edit_surveys_at_once(db):
+    from django.contrib.auth.models import Group
+
+    group = Group.objects.create(name="Harbour leads")
+    Department.objects.create(name="Harbour", slug="harbour", lead_group=group)
+    assert group.permissions.filter(codename="change_survey").exists()
