@@ -8,6 +8,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from wagtail.models import Page, Site
 
@@ -82,6 +83,7 @@ def default_home():
     site = Site.objects.filter(is_default_site=True).first()
     if site is not None:
         return site.root_page
+    ContentType.objects.clear_cache()  # the flush made new content type ids
     home = tree_root(Page).add_child(instance=Page(title="Home", slug="home"))
     Site.objects.create(hostname="localhost", root_page=home, is_default_site=True)
     return home
