@@ -57,5 +57,6 @@ def grant_department_work(sender=None, **kwargs):
 
 def grant_lead_group_work(sender, instance, **kwargs):
     """post_save receiver for Department: a new department's lead group can work at once."""
-    if instance.lead_group_id is not None:
+    # Fixtures and serialized rollbacks save rows raw, perhaps before the group itself.
+    if instance.lead_group_id is not None and not kwargs.get("raw"):
         instance.lead_group.permissions.add(*department_work_permissions())

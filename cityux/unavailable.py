@@ -17,11 +17,13 @@ database's own timeout first. Errors of the input or of our code are not caught 
 import contextlib
 import functools
 import logging
+import sys
 
 from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpResponse, JsonResponse
 from django.utils.html import escape
 from django.utils.translation import gettext as _
+from django.views import defaults
 
 from .conf import cityux_setting
 
@@ -63,6 +65,18 @@ def retry_later_when_unavailable(view):
             wait.restore()
 
     return wrapped
+
+
+def server_error(request, template_name=defaults.ERROR_500_TEMPLATE_NAME):
+    """`handler500`: a service found unavailable outside any view answers 503 as well.
+
+    A middleware can be the first to need a backing service (django-cookie-consent reads the
+    cache on every response), where no view decorator sees it; any other error is Django's 500.
+    """
+    if isinstance(sys.exc_info()[1], unavailable_errors()):
+        logger.warning("%s answered 503: %s", request.path, sys.exc_info()[1])
+        return retry_later(request)
+    return defaults.server_error(request, template_name)
 
 
 def retry_later(request):

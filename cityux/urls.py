@@ -11,6 +11,9 @@ from wagtail.documents import urls as wagtaildocs_urls
 from .admin import site_history_urls
 from .views.consent import gpc_json
 
+# A database or Redis found unavailable outside a view (a middleware) answers 503, not 500.
+handler500 = "cityux.unavailable.server_error"
+
 urlpatterns = [
     path(".well-known/gpc.json", gpc_json, name="gpc_json"),
     path("admin/", include(site_history_urls())),  # before Wagtail's, which it replaces
