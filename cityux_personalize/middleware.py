@@ -15,6 +15,17 @@ from .profiles import finish_request, personalization_allowed
 logger = logging.getLogger(__name__)
 
 
+def save_profile(request, response):
+    """Save the visitor's profile after the view; a database that fails drops this request's
+    change rather than turning the answer into a 500."""
+    if response.status_code == 503:
+        return  # the view found the database unavailable: waiting on it again would hang
+    try:
+        finish_request(request, response)
+    except (OperationalError, InterfaceError) as error:
+        logger.warning("Visitor profile not saved, the database failed: %s", error)
+
+
 class VisitorProfileMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -23,12 +34,7 @@ class VisitorProfileMiddleware:
         response = self.get_response(request)
         sets_cookie = False
         if personalization_allowed(request):
-            try:
-                finish_request(request, response)
-            except (OperationalError, InterfaceError) as error:
-                # The database is locked or gone (the view may have answered 503 already):
-                # this request's profile change is dropped rather than the answer made a 500.
-                logger.warning("Visitor profile not saved, the database failed: %s", error)
+            save_profile(request, response)
             sets_cookie = VISITOR_COOKIE in response.cookies
         elif VISITOR_COOKIE in request.COOKIES:
             # Consent withdrawn (or GPC / DNT now sent): forget the visitor on this browser.
