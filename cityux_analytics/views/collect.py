@@ -49,8 +49,6 @@ def collect(request):
         batch = parse_batch(body)
     except SchemaError as error:
         return _refuse(400, str(error))
-    if is_forgotten(sid=batch.session_id):  # deleted by the resident: tracker.js starts afresh
-        return _refuse(410, "This session was deleted; start a new one.")
     limits = analytics_setting("RATE_LIMITS")
     counters = (
         ("session", batch.session_id, limits["session"]),
@@ -58,4 +56,9 @@ def collect(request):
     )
     if not enqueue_batch(batch, body, consented_visitor_id(request), counters):
         return _refuse(429, "Too many batches; the tracker will retry later.")
+    # Asked only once the rate limits let the batch through, so a flood never reaches the
+    # database. A batch of a deleted session that got queued is dropped at ingest, which asks
+    # again; the 410 tells tracker.js to start afresh.
+    if is_forgotten(sid=batch.session_id):
+        return _refuse(410, "This session was deleted; start a new one.")
     return HttpResponse(status=204)

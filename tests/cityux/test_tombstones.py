@@ -128,6 +128,28 @@ def test_a_late_batch_at_collect_gets_410_and_stores_nothing(consenting_client):
     assert not TrackedSession.objects.exists() and not RawEvent.objects.exists()
 
 
+def test_a_flood_of_a_deleted_session_is_refused_by_the_rate_limit_before_any_lookup(
+    consenting_client, settings
+):
+    """The tombstone lookup is a database query: it comes after the rate limits, so batches
+    over the limit never reach the database."""
+    settings.CITYUX_ANALYTICS = {"RATE_LIMITS": {"session": 1, "ip": 100}}
+    sid = new_sid()
+    tombstones.forget(None, [sid])
+    post = lambda seq: consenting_client.post(  # noqa: E731
+        "/cityux/collect/", body([view("/")], sid=sid, seq=seq),
+        content_type="application/json", headers=ORIGIN,
+    )  # fmt: skip
+    assert post(0).status_code == 410
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert post(1).status_code == 429
+    assert not [q for q in queries.captured_queries if Tombstone._meta.db_table in q["sql"]]
+    assert not TrackedSession.objects.exists() and not RawEvent.objects.exists()
+
+
 def test_a_batch_of_another_session_is_still_taken_at_collect(consenting_client):
     tombstones.forget(None, [new_sid()])
     response = consenting_client.post(
