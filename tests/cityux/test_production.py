@@ -24,6 +24,15 @@ STATIC_SOURCES = ROOT / "cityux_analytics/static/cityux_analytics"
 POTHOLE = "/public-works/report-a-pothole/"
 # Accepted far in the future, so it is never older than the analytics group's version.
 ANALYTICS_CONSENT = {"cookie_consent": "analytics=9999-12-31T00:00:00.000000Z"}
+# The environment each served site runs with, by base URL (for management commands beside it).
+DEPLOYED_ENV = {}
+# Drain what the collect endpoint queued and print the URL of every page view stored.
+STORED_PAGE_VIEWS = (
+    "from cityux_analytics.tasks import drain_collect_buffer, drain_spool; "
+    "from cityux_analytics.models import PageView; "
+    "drain_collect_buffer(); drain_spool(); "
+    "print(*PageView.objects.values_list('url', flat=True))"
+)
 SEED_SURVEYS = (
     "from cityux_analytics.surveys.demo import ensure_demo_surveys; "
     "ensure_demo_surveys(responses_per_day=0)"
@@ -76,6 +85,8 @@ def production_environment(tmp_path, database_url):
         STATIC_ROOT=str(tmp_path / "static"),
         DATABASE_URL=database_url,
     )
+    # Batches go to a real broker, never to whatever AMQP server happens to be on localhost.
+    env.setdefault("CELERY_BROKER_URL", "redis://127.0.0.1:6379/0")
     return env
 
 
@@ -113,7 +124,10 @@ def deployed_site(tmp_path_factory):
     """The reference site collected, migrated, seeded and served by gunicorn; its base URL."""
     tmp_path = tmp_path_factory.mktemp("production")
     with new_database(tmp_path) as database_url:
-        yield from serve(production_environment(tmp_path, database_url), tmp_path)
+        env = production_environment(tmp_path, database_url)
+        for base_url in serve(env, tmp_path):
+            DEPLOYED_ENV[base_url] = env
+            yield base_url
 
 
 def serve(env, tmp_path):
@@ -214,3 +228,41 @@ def test_hashed_static_files_are_compressed_and_cached_for_good(deployed_site):
     assert response.headers["Content-Encoding"] == "gzip"
     assert "immutable" in response.headers["Cache-Control"]
     assert response.headers["Content-Type"].startswith("text/css")
+
+
+@pytest.mark.browser
+def test_a_resident_s_clicks_reach_the_database_through_gunicorn_and_the_fast_path(
+    deployed_site,
+):
+    """A real browser on the gunicorn-served site: the banner's consent, the tracker's batch
+    answered by `CollectFastPath` (no page middleware: no document policy on the 204), then
+    drained into the database by the production settings."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.e2e.conftest import CHROMIUM, CHROMIUM_FLAGS
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        try:
+            page = browser.new_page()
+            page.set_default_timeout(20_000)
+            page.goto(deployed_site + POTHOLE)
+            with page.expect_navigation():
+                page.get_by_role("button", name="Accept all").click()
+            page.wait_for_function("() => document.querySelector('script[data-collect]')")
+            for _ in range(3):
+                page.click("main h1", delay=20)
+            with page.expect_response(
+                lambda r: "/cityux/collect/" in r.url and r.request.method == "POST"
+            ) as answer:
+                page.goto(deployed_site + "/")  # leaving flushes the batch
+            collect = answer.value
+        finally:
+            browser.close()
+    assert collect.status == 204
+    page_headers = get(deployed_site + "/").headers
+    assert "Content-Security-Policy" in page_headers
+    assert "content-security-policy" not in collect.headers  # the fast path answered
+
+    stored = manage(DEPLOYED_ENV[deployed_site], "shell", "--command", STORED_PAGE_VIEWS)
+    assert POTHOLE in stored.split()
