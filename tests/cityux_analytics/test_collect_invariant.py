@@ -15,7 +15,13 @@ from hypothesis import strategies as st
 
 from cityux_analytics import buffer
 from cityux_analytics.dead_letters import decode
-from cityux_analytics.models import DeadLetteredBatch, RawEvent, ReceivedBatch, SpooledBatch
+from cityux_analytics.models import (
+    DeadLetteredBatch,
+    PageView,
+    RawEvent,
+    ReceivedBatch,
+    SpooledBatch,
+)
 from cityux_analytics.tasks import drain_collect_buffer, drain_spool
 from tests.cityux_analytics import test_collect
 from tests.cityux_analytics.factories import T0
@@ -150,3 +156,58 @@ def test_through_eager_celery_every_accepted_batch_is_stored_or_dead_lettered(
     event(f"{len(accepted)} of {len(sent)} accepted")
     drain_spool()
     _check_invariant(accepted)
+
+
+# -- exactly at the column limits ---------------------------------------------------------------
+
+# Each wire field and the column it is stored in; the limit is read from the model, so a
+# changed column is tested at its new limit.
+COLUMNS = [
+    ("view", "url", "url"),
+    ("click", "sel", "selector"),
+    ("click", "tag", "tag"),
+    ("error", "msg", "message"),
+    ("error", "src", "source"),
+    ("field", "form", "form"),
+]
+BASE = {
+    "view": {"url": "/", "ref": ""},
+    "click": {"x": 1, "y": 1, "sel": "#a", "tag": "button", "int": True, "kind": "", "re": ""},
+    "error": {"msg": "boom", "src": "/app.js"},
+    "field": {"sel": "#f", "form": "#form", "act": "blur"},
+}
+
+
+def _column_limit(column):
+    model = PageView if column == "url" else RawEvent  # a view's URL is kept on its PageView
+    return model._meta.get_field(column).max_length
+
+
+@pytest.mark.parametrize("char", ["a", "😀"])
+@pytest.mark.parametrize("over", [0, 1])
+@pytest.mark.parametrize(("kind", "field", "column"), COLUMNS)
+def test_a_value_at_its_column_limit_is_stored_or_refused_never_dead_lettered(
+    consented_client, unlimited, kind, field, column, over, char
+):
+    """At and just over each column's length, in one- and four-byte
+    characters: a 400 that names the field, or stored; a dead letter would mean the schema let
+    through what the database cannot hold."""
+    limit = _column_limit(column)
+    value = char * (limit + over)
+    if field == "url":
+        value = "/" + value[1:]
+    event = {"t": kind, "ts": T0, "vid": 0, **BASE[kind], field: value}
+    events = [event] if kind == "view" else [{"t": "view", "ts": T0, "vid": 0, "url": "/"}, event]
+    data = {"v": 1, "sid": "limit-" + "x" * 10, "seq": 0, "events": events}
+    response = consented_client.post(
+        URL, json.dumps(data).encode(), content_type="application/json", headers=ORIGIN
+    )
+    if response.status_code == 400:
+        assert field in response.json()["error"] or column in response.json()["error"]
+        assert over > 0, "a value that fits its column was refused"
+        return
+    assert response.status_code == 204
+    drain_spool()
+    assert not DeadLetteredBatch.objects.exists(), DeadLetteredBatch.objects.first().error
+    assert ReceivedBatch.objects.filter(session__sid=data["sid"], seq=0).exists()
+    assert RawEvent.objects.count() == len(events)
