@@ -229,6 +229,15 @@ class DepartmentScopedViewSetMixin:
     def construct_view(self, view_class, **kwargs):
         return super().construct_view(scoped_view_class(view_class, self.model), **kwargs)
 
+    @property
+    def search_backend_name(self):
+        """With `search_fields` on the viewset, the listing searches them with the ORM
+        (`icontains`): the same on SQLite and PostgreSQL, within the scoped queryset. Wagtail's
+        SQLite full-text backend cannot restrict an autocomplete to given fields."""
+        if isinstance(getattr(type(self), "search_fields", None), list | tuple):
+            return None
+        return super().search_backend_name
+
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
         if queryset is None:
