@@ -1,6 +1,7 @@
 """Fixtures shared by every app's tests."""
 
 import importlib
+import os
 
 import pytest
 from cookie_consent.cache import delete_cache as forget_consent_groups
@@ -11,6 +12,35 @@ from django.core.cache import cache
 from cityux.consent import forget_group_versions
 from cityux.departments import forget_owned_paths
 from cityux.models import Department
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One Chromium for the whole run: Playwright's sync API allows one per thread."""
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(
+            f"Browser tests need Debian's Chromium at {CHROMIUM}: run `make chromium` "
+            "(apt-get install chromium). They are never skipped."
+        )
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        yield browser
+        browser.close()
+
 
 _seed_migration = importlib.import_module(
     "cityux.migrations.0002_seed_departments_and_consent_groups"

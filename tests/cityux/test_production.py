@@ -232,33 +232,28 @@ def test_hashed_static_files_are_compressed_and_cached_for_good(deployed_site):
 
 @pytest.mark.browser
 def test_a_resident_s_clicks_reach_the_database_through_gunicorn_and_the_fast_path(
-    deployed_site,
+    deployed_site, browser
 ):
     """A real browser on the gunicorn-served site: the banner's consent, the tracker's batch
     answered by `CollectFastPath` (no page middleware: no document policy on the 204), then
     drained into the database by the production settings."""
-    from playwright.sync_api import sync_playwright
-
-    from tests.e2e.conftest import CHROMIUM, CHROMIUM_FLAGS
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-        try:
-            page = browser.new_page()
-            page.set_default_timeout(20_000)
-            page.goto(deployed_site + POTHOLE)
-            with page.expect_navigation():
-                page.get_by_role("button", name="Accept all").click()
-            page.wait_for_function("() => document.querySelector('script[data-collect]')")
-            for _ in range(3):
-                page.click("main h1", delay=20)
-            with page.expect_response(
-                lambda r: "/cityux/collect/" in r.url and r.request.method == "POST"
-            ) as answer:
-                page.goto(deployed_site + "/")  # leaving flushes the batch
-            collect = answer.value
-        finally:
-            browser.close()
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        page.set_default_timeout(20_000)
+        page.goto(deployed_site + POTHOLE)
+        with page.expect_navigation():
+            page.get_by_role("button", name="Accept all").click()
+        page.wait_for_function("() => document.querySelector('script[data-collect]')")
+        for _ in range(3):
+            page.click("main h1", delay=20)
+        with page.expect_response(
+            lambda r: "/cityux/collect/" in r.url and r.request.method == "POST"
+        ) as answer:
+            page.goto(deployed_site + "/")  # leaving flushes the batch
+        collect = answer.value
+    finally:
+        context.close()
     assert collect.status == 204
     page_headers = get(deployed_site + "/").headers
     assert "Content-Security-Policy" in page_headers

@@ -14,23 +14,11 @@ from django.core.management import call_command
 from django.core.management.color import no_style
 from django.db import connection, transaction
 
-from tests.conftest import seed_city
+from tests.conftest import CHROMIUM, CHROMIUM_FLAGS, seed_city  # noqa: F401 (re-exported)
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
 # around it are plain synchronous calls, so Django's async guard does not apply.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 
 
 @pytest.hookimpl(tryfirst=True)  # before `-m` selects on the marker
@@ -38,21 +26,6 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if "tests/e2e/" in str(item.fspath).replace(os.sep, "/"):
             item.add_marker(pytest.mark.browser)
-
-
-@pytest.fixture(scope="session")
-def browser():
-    if not os.path.exists(CHROMIUM):
-        pytest.fail(
-            f"Browser tests need Debian's Chromium at {CHROMIUM}: run `make chromium` "
-            "(apt-get install chromium). They are never skipped."
-        )
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
