@@ -37,6 +37,13 @@ def axe_violations(page, selector="body", tags=None, frames=True):
     """
     if not AXE.exists():
         pytest.fail("node_modules/axe-core is missing: run `npm ci` for the accessibility checks.")
+    # Contrast is judged on what the resident ends up seeing, not a frame of a fade-in.
+    page.evaluate(
+        """() => Promise.race([
+            Promise.all(document.getAnimations().map((a) => a.finished.catch(() => null))),
+            new Promise((done) => setTimeout(done, 2000)),
+        ])"""
+    )
     if page.evaluate("typeof window.axe") == "undefined":
         page.evaluate(AXE.read_text())
     return page.evaluate(
