@@ -112,7 +112,7 @@ CITYUX_PERMISSIONS_POLICY = {
     "usb": [],
 }
 
-ROOT_URLCONF = "cityux.urls"
+ROOT_URLCONF = "cityux.site.urls"
 
 TEMPLATES = [
     {
@@ -131,7 +131,7 @@ TEMPLATES = [
     },
 ]
 
-WSGI_APPLICATION = "cityux.wsgi.application"
+WSGI_APPLICATION = "cityux.site.wsgi.application"
 
 # SQLite is the embedded default; DATABASE_URL (e.g. postgres://user@host/db) switches to it.
 DATABASES = {

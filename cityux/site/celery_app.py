@@ -1,4 +1,7 @@
-"""The Celery application: `celery -A cityux.celery worker -B` runs every CityUX task."""
+"""The reference site's Celery app: `celery -A cityux.site.celery_app worker -B`.
+
+A city's own site keeps its own Celery app and merges `cityux.celery.beat_schedule()`.
+"""
 
 import os
 
