@@ -1,6 +1,7 @@
 """The wheel a city installs holds the four apps, not the reference project or the tests."""
 
 import re
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -10,14 +11,28 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
+# Folders of a working checkout that are not source (collectstatic output, npm, builds).
+LOCAL_ONLY = {".git", "build", "node_modules", ".venv", "static", "media", "test-results"}
 APPS = ("cityux", "cityux_analytics", "cityux_personalize", "cityux_social")
 
 
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory):
+    """Built from a clean copy of the checkout: a stale build/ folder must not hide a leak."""
     out = tmp_path_factory.mktemp("wheel")
+    source = out / "source"
+    shutil.copytree(
+        ROOT,
+        source,
+        ignore=lambda folder, names: [
+            n
+            for n in names
+            if n in ("__pycache__", "cityux.egg-info")
+            or (Path(folder) == ROOT and n in LOCAL_ONLY)
+        ],
+    )
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(out), str(ROOT)],
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(out), str(source)],
         check=True,
         capture_output=True,
         timeout=300,
