@@ -11,7 +11,7 @@ from cityux.settings.test import *  # noqa: F403
 DROP = {"cityux.site", *filter(None, os.environ.get("CITYUX_BARE_DROP", "").split(","))}
 INSTALLED_APPS = [app for app in INSTALLED_APPS if app not in DROP]  # noqa: F405
 MIDDLEWARE = [m for m in MIDDLEWARE if m.split(".")[0] not in DROP]  # noqa: F405
-ROOT_URLCONF = "tests.core_only_urls"
+ROOT_URLCONF = "tests.bare_site_urls"
 DEBUG = os.environ.get("CITYUX_BARE_DEBUG") == "1"
 if "CITYUX_BARE_XFO" in os.environ:
     X_FRAME_OPTIONS = os.environ["CITYUX_BARE_XFO"]

@@ -27,8 +27,7 @@ def wheel(tmp_path_factory):
         ignore=lambda folder, names: [
             n
             for n in names
-            if n in ("__pycache__", "cityux.egg-info")
-            or (Path(folder) == ROOT and n in LOCAL_ONLY)
+            if n in ("__pycache__", "cityux.egg-info") or (Path(folder) == ROOT and n in LOCAL_ONLY)
         ],
     )
     subprocess.run(
