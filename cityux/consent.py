@@ -57,6 +57,7 @@ def _group_versions():
     now = time.monotonic()
     if now >= _versions["until"]:
         from cookie_consent.cache import all_cookie_groups
+
         _versions["versions"] = {
             varname: group.get_version() for varname, group in all_cookie_groups().items()
         }
