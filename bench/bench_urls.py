@@ -11,5 +11,5 @@ def bare_204(request):
 
 urlpatterns = [
     path("bench/bare/", bare_204),
-    path("", include("cityux.urls")),
+    path("", include("cityux.site.urls")),
 ]

@@ -8,7 +8,7 @@ queue nobody consumes; it is purged afterwards).
 Two servers are measured one after the other, each for `--rounds` alternating wrk runs of the
 bare view and of the collect endpoint:
 
-* ``cityux.wsgi:application``, the site as shipped: `CollectFastPath` answers the collect URL
+* ``cityux.site.wsgi:application``, the site as shipped: `CollectFastPath` answers the collect URL
   without the page middleware (cityux_analytics/wsgi.py). This is the budgeted figure.
 * Django's plain WSGI application, where the batch goes through URL resolution and every
   middleware like any page: the figure for a site that does not wrap its WSGI app.
@@ -146,7 +146,7 @@ def main():
         "PYTHONPATH": str(ROOT),
     }
     servers = {
-        "site as shipped (CollectFastPath)": "cityux.wsgi:application",
+        "site as shipped (CollectFastPath)": "cityux.site.wsgi:application",
         "plain Django WSGI app": "django.core.wsgi:get_wsgi_application()",
     }
     try:

@@ -5,7 +5,7 @@
 
 Everything runs on loopback and is bounded in time: a private `redis-server` (append-only
 file, `appendfsync everysec`) on a free port with its data in a temporary directory, the site
-under gunicorn (`cityux.wsgi`, as shipped), one Celery worker with its beat (`-B`, solo pool),
+under gunicorn (`cityux.site.wsgi`, as shipped), one Celery worker with its beat (`-B`, solo pool),
 and `--clients` threads posting tracker batches (and a replay upload every tenth request).
 During the run the worker is killed with SIGKILL and restarted, then Redis is. Afterwards the
 worker is given `--settle` seconds to drain the buffer and the spool, and the figures are
@@ -168,12 +168,12 @@ def main():
         env, log,
     )  # fmt: skip
     site = Process(
-        [sys.executable, "-m", "gunicorn", "cityux.wsgi:application", "-w", str(args.workers),
+        [sys.executable, "-m", "gunicorn", "cityux.site.wsgi:application", "-w", str(args.workers),
          "-b", f"127.0.0.1:{site_port}", "--log-level", "warning"],
         env, log,
     )  # fmt: skip
     worker = Process(
-        [sys.executable, "-m", "celery", "-A", "cityux.celery", "worker", "-B",
+        [sys.executable, "-m", "celery", "-A", "cityux.site.celery_app", "worker", "-B",
          "-s", str(workdir / "beat-schedule"), "-Q", env["CELERY_TASK_DEFAULT_QUEUE"],
          "--pool", "solo", "--without-heartbeat", "--without-gossip", "--without-mingle",
          "--loglevel", "WARNING"],
@@ -224,7 +224,7 @@ def settle_and_count(clients, settle):
     import django
 
     django.setup()
-    from cityux.celery import app as celery_app
+    from cityux.site.celery_app import app as celery_app
     from cityux_analytics import buffer
     from cityux_analytics.models import (
         DeadLetteredBatch,

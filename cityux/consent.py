@@ -1,18 +1,11 @@
 """The consent gate: django-cookie-consent groups plus Global Privacy Control and Do Not Track.
 
 Every app asks `has_consent(request, group)` before it tracks or personalises anything.
+django-cookie-consent is imported on first use, not with this module: a site that forgot
+`cookie_consent` in INSTALLED_APPS then gets the system check cityux.E001, not an import crash.
 """
 
 import time
-
-from cookie_consent.cache import all_cookie_groups
-from cookie_consent.conf import settings as consent_settings
-from cookie_consent.models import ACTION_ACCEPTED, ACTION_DECLINED, LogItem
-from cookie_consent.util import (
-    get_cookie_dict_from_request,
-    get_cookie_value_from_request,
-    set_cookie_dict_to_response,
-)
 
 _VERSIONS_SECONDS = 10
 
@@ -32,6 +25,8 @@ def has_consent(request, group):
     """True only if the resident accepted `group` and sends no GPC / DNT signal."""
     if privacy_signal(request):
         return False
+    from cookie_consent.conf import settings as consent_settings
+
     accepted = _choices(request).get(group)
     if accepted is None or accepted == consent_settings.COOKIE_CONSENT_DECLINE:
         return False
@@ -44,6 +39,8 @@ def _choices(request):
     """The consent cookie as django-cookie-consent reads it, parsed once per request."""
     choices = getattr(request, "_cityux_consent_choices", None)
     if choices is None:
+        from cookie_consent.util import get_cookie_dict_from_request
+
         choices = request._cityux_consent_choices = get_cookie_dict_from_request(request)
     return choices
 
@@ -59,6 +56,8 @@ def _group_versions():
     """
     now = time.monotonic()
     if now >= _versions["until"]:
+        from cookie_consent.cache import all_cookie_groups
+
         _versions["versions"] = {
             varname: group.get_version() for varname, group in all_cookie_groups().items()
         }
@@ -72,6 +71,9 @@ def forget_group_versions(**kwargs):
 
 def consent_state(request):
     """Each optional group's varname mapped to True (accepted), False (declined) or None."""
+    from cookie_consent.cache import all_cookie_groups
+    from cookie_consent.util import get_cookie_value_from_request
+
     return {
         varname: get_cookie_value_from_request(request, varname) for varname in all_cookie_groups()
     }
@@ -88,6 +90,11 @@ def record_choice(request, response, accepted):
     Uses django-cookie-consent's cookie format and audit log, and deletes the cookies
     of every declined group that is marked deletable.
     """
+    from cookie_consent.cache import all_cookie_groups
+    from cookie_consent.conf import settings as consent_settings
+    from cookie_consent.models import ACTION_ACCEPTED, ACTION_DECLINED, LogItem
+    from cookie_consent.util import get_cookie_dict_from_request, set_cookie_dict_to_response
+
     groups = all_cookie_groups()
     choice = get_cookie_dict_from_request(request)
     log = []

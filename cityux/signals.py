@@ -2,7 +2,7 @@
 signals the feature apps meet through (they never import each other)."""
 
 import swapper
-from cookie_consent.models import Cookie, CookieGroup
+from django.apps import apps
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import Signal
 from wagtail.signals import post_page_move
@@ -31,10 +31,8 @@ post_delete.connect(
     dispatch_uid="cityux-page-deleted",
 )
 
-for model in (CookieGroup, Cookie):
-    post_save.connect(
-        forget_group_versions, sender=model, dispatch_uid=f"cityux-v-{model.__name__}"
-    )
-    post_delete.connect(
-        forget_group_versions, sender=model, dispatch_uid=f"cityux-vd-{model.__name__}"
-    )
+# Without cookie_consent installed, the system check cityux.E001 says so (not an import error).
+for name in ("CookieGroup", "Cookie") if apps.is_installed("cookie_consent") else ():
+    model = apps.get_model("cookie_consent", name)
+    post_save.connect(forget_group_versions, sender=model, dispatch_uid=f"cityux-v-{name}")
+    post_delete.connect(forget_group_versions, sender=model, dispatch_uid=f"cityux-vd-{name}")

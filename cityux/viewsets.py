@@ -1,6 +1,5 @@
 """Admin screens for departments and consent groups (both editable by city-wide admins)."""
 
-from cookie_consent.models import CookieGroup
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.views.generic import IndexView, InspectView
@@ -8,7 +7,7 @@ from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from .access import can_see_department, departments_for_user
-from .exports import FormulaSafeExportMixin, formula_safe
+from .exports import FormulaSafeExportMixin
 from .models import Department
 
 MENU_HOOK = "register_cityux_menu_item"
@@ -40,19 +39,6 @@ class DepartmentViewSet(ModelViewSet):
     list_export = ["name", "slug", "description", "contact_email", "lead_group"]
     search_fields = ["name", "description"]
     inspect_view_enabled = True
-
-
-class ConsentGroupViewSet(ModelViewSet):
-    model = CookieGroup
-    index_view_class = formula_safe(IndexView)
-    icon = "lock"
-    menu_label = _("Consent groups")
-    menu_hook = MENU_HOOK
-    menu_order = 300
-    name = "cityux_consent_groups"
-    list_display = ["name", "varname", "is_required"]
-    list_export = ["varname", "name", "description", "is_required", "is_deletable"]
-    form_fields = ["name", "description", "is_required", "is_deletable", "ordering"]
 
 
 class CityUXMenu(ViewSetGroup):

@@ -1,12 +1,13 @@
 """Every admin integration of the CityUX core: the "City UX" menu, the hub and its screens."""
 
+from django.apps import apps
 from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 
 from . import admin_urls
 from .admin import DepartmentMenuItem, DepartmentScopedDeleteBulkAction
-from .viewsets import MENU_HOOK, CityUXMenu, ConsentGroupViewSet, DepartmentViewSet
+from .viewsets import MENU_HOOK, CityUXMenu, DepartmentViewSet
 
 
 @hooks.register("register_admin_urls")
@@ -26,6 +27,10 @@ def register_department_viewset():
 
 @hooks.register("register_admin_viewset")
 def register_consent_group_viewset():
+    if not apps.is_installed("cookie_consent"):
+        return []  # the system check cityux.E001 says what is missing
+    from .consent_viewset import ConsentGroupViewSet
+
     return ConsentGroupViewSet()
 
 

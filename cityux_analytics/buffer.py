@@ -96,6 +96,8 @@ def drain(ingest=None, limit=2000, lock_seconds=60):
     from .dead_letters import ingest_isolated
     from .ingest import ingest_batch
 
+    if not uses_redis_buffer():
+        return 0  # any other broker: batches travel as one Celery message each, no buffer
     ingest = ingest or ingest_batch
     client = _client(broker_url())
     queue, processing, lock = _key(), _key(":processing"), _key(":lock")

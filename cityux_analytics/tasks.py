@@ -68,7 +68,8 @@ def enqueue_batch(batch, body, visitor_id=None, limits=()):
 
 @shared_task(name="cityux_analytics.drain_collect_buffer", acks_late=True)
 def drain_collect_buffer(limit=2000):
-    """Ingest the batches waiting in the Redis collect buffer (see buffer.py)."""
+    """Ingest the batches waiting in the Redis collect buffer (see buffer.py); with any other
+    broker there is no buffer and this does nothing."""
     return buffer.drain(ingest_batch, limit=limit)
 
 

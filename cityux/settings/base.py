@@ -4,8 +4,9 @@ import os
 from pathlib import Path
 
 import dj_database_url
-from celery.schedules import crontab
 from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
+
+from cityux.celery import beat_schedule
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -112,7 +113,7 @@ CITYUX_PERMISSIONS_POLICY = {
     "usb": [],
 }
 
-ROOT_URLCONF = "cityux.urls"
+ROOT_URLCONF = "cityux.site.urls"
 
 TEMPLATES = [
     {
@@ -131,7 +132,7 @@ TEMPLATES = [
     },
 ]
 
-WSGI_APPLICATION = "cityux.wsgi.application"
+WSGI_APPLICATION = "cityux.site.wsgi.application"
 
 # SQLite is the embedded default; DATABASE_URL (e.g. postgres://user@host/db) switches to it.
 DATABASES = {
@@ -203,39 +204,8 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_TASK_DEFAULT_QUEUE", "cityux")
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BEAT_SCHEDULE = {
-    "cityux-analytics-drain-buffer": {
-        "task": "cityux_analytics.drain_collect_buffer",
-        "schedule": 5.0,
-    },
-    "cityux-analytics-drain-spool": {"task": "cityux_analytics.drain_spool", "schedule": 60.0},
-    "cityux-analytics-process-sessions": {
-        "task": "cityux_analytics.process_sessions",
-        "schedule": 300.0,
-    },
-    "cityux-analytics-purge": {"task": "cityux_analytics.purge_expired", "schedule": 86400.0},
-    "cityux-personalize-purge": {"task": "cityux_personalize.purge_expired", "schedule": 86400.0},
-    "cityux-social-scrub-authors": {
-        "task": "cityux_social.scrub_author_data",
-        "schedule": 86400.0,
-    },
-    "cityux-purge-tombstones": {"task": "cityux.purge_tombstones", "schedule": 86400.0},
-    "cityux-analytics-retrain-worth": {
-        "task": "cityux_analytics.retrain_worth_model",
-        "schedule": 86400.0,
-    },
-    "cityux-analytics-weekly-digest": {
-        "task": "cityux_analytics.send_weekly_digests",
-        "schedule": crontab(hour=7, minute=0, day_of_week="mon"),
-    },
-    "cityux-personalize-flush-exposures": {
-        "task": "cityux_personalize.flush_exposures",
-        "schedule": 60.0,
-    },
-    "cityux-social-fetch": {"task": "cityux_social.fetch_sources", "schedule": 60.0},
-    "cityux-social-retrain": {"task": "cityux_social.retrain_classifier", "schedule": 3600.0},
-    "cityux-social-sync-tickets": {"task": "cityux_social.sync_tickets", "schedule": 300.0},
-}
+# Every CityUX app's beat entries, from the one source a city's own site uses too.
+CELERY_BEAT_SCHEDULE = beat_schedule(INSTALLED_APPS)
 
 LOGGING = {
     "version": 1,

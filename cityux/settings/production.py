@@ -38,7 +38,7 @@ COOKIE_CONSENT_SECURE = True
 SILENCED_SYSTEM_CHECKS = ["security.W019"]
 
 # WhiteNoise serves the collected static files from the application itself, hashed names cached
-# for a year and gzip / Brotli copies made by collectstatic: `gunicorn cityux.wsgi` is enough.
+# for a year and gzip / Brotli copies made by collectstatic: `gunicorn cityux.site.wsgi` is enough.
 # WhiteNoise goes right after SecurityMiddleware, as its documentation asks.
 MIDDLEWARE = list(MIDDLEWARE)  # noqa: F405
 MIDDLEWARE.insert(

@@ -10,4 +10,4 @@ class CitySiteConfig(AppConfig):
 
     def ready(self):
         # The reference project's Celery app: shared tasks of every CityUX app bind to it.
-        from cityux.celery import app  # noqa: F401
+        from cityux.site.celery_app import app  # noqa: F401

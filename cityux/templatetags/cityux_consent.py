@@ -1,6 +1,5 @@
 """Template tags of the consent gate: the banner and consent-only blocks."""
 
-from cookie_consent.cache import all_cookie_groups
 from django import template
 
 from ..consent import consent_state, has_consent, needs_choice, privacy_signal
@@ -11,6 +10,8 @@ register = template.Library()
 @register.inclusion_tag("cityux/consent/banner.html", takes_context=True)
 def consent_banner(context):
     """The cookie banner until the resident chooses; `[data-cityux-consent-open]` reopens it."""
+    from cookie_consent.cache import all_cookie_groups
+
     request = context["request"]
     state = consent_state(request)
     return {

@@ -2,7 +2,6 @@
 
 import datetime
 
-from cookie_consent.cache import all_cookie_groups
 from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -31,6 +30,8 @@ def _safe_next(request):
 @retry_later_when_unavailable
 def cookie_settings(request):
     """GET shows every optional group and its state; POST stores the choice."""
+    from cookie_consent.cache import all_cookie_groups
+
     groups = all_cookie_groups()
     if request.method == "POST":
         action = request.POST.get("action", "save")
@@ -68,6 +69,8 @@ def cookie_settings(request):
 @retry_later_when_unavailable
 def consent_status(request):
     """What the server will honour for this browser, for scripts that must check again."""
+    from cookie_consent.cache import all_cookie_groups
+
     return JsonResponse(
         {
             "privacySignal": privacy_signal(request),

@@ -7,5 +7,5 @@ def broken(request):
     raise ZeroDivisionError("a bug, not an outage")
 
 
-urlpatterns = [path("fails/", broken), path("", include("cityux.urls"))]
+urlpatterns = [path("fails/", broken), path("", include("cityux.site.urls"))]
 handler500 = "cityux.unavailable.server_error"

@@ -1,5 +1,5 @@
 """The reference project deployed the way the README says: `collectstatic` with the production
-settings, `migrate`, then `gunicorn cityux.wsgi` alone (WhiteNoise serving the static files),
+settings, `migrate`, then `gunicorn cityux.site.wsgi` alone (WhiteNoise serving the static files),
 with DEBUG off, answering the pages a resident and an editor open first.
 
 Everything runs in subprocesses against a temporary STATIC_ROOT and a new SQLite file, so the
@@ -144,7 +144,7 @@ def serve(env, tmp_path):
                 sys.executable,
                 "-m",
                 "gunicorn",
-                "cityux.wsgi",
+                "cityux.site.wsgi",
                 "--bind",
                 f"127.0.0.1:{port}",
                 "--timeout",

@@ -7,7 +7,7 @@ from django.urls import NoReverseMatch, include, path, reverse
 from wagtail.admin.auth import require_admin_access
 from wagtail.utils.urlpatterns import decorate_urlpatterns
 
-from cityux import urls as project_urls
+from cityux.site import urls as project_urls
 from cityux_analytics.surveys.hooks import register
 from cityux_analytics.surveys.models import Survey
 

@@ -115,7 +115,7 @@ def test_an_exception_in_the_view_is_a_500_seen_by_exception_middleware(
 
 
 def test_the_shipped_application_uses_the_fast_path():
-    from cityux.wsgi import application
+    from cityux.site.wsgi import application
 
     assert isinstance(application, CollectFastPath)
     assert application.path == "/cityux/collect/"

@@ -13,8 +13,8 @@ from django.utils.html import escape
 from django.utils.http import urlencode
 from wagtail.models import Page
 
-from cityux import urls as project_urls
 from cityux.models import Department, DepartmentRootPage
+from cityux.site import urls as project_urls
 from cityux_analytics import reports
 from cityux_analytics.models import (
     DepartmentDailyStats,

@@ -62,7 +62,7 @@ def worker():
         "CELERY_TASK_DEFAULT_QUEUE": queue,
     }
     process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "cityux.celery", "worker", "-Q", queue,
+        [sys.executable, "-m", "celery", "-A", "cityux.site.celery_app", "worker", "-Q", queue,
          "--pool", "solo", "--concurrency", "1", "--without-heartbeat", "--without-gossip",
          "--without-mingle", "--loglevel", "WARNING"],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,

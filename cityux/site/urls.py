@@ -8,8 +8,8 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from .admin import site_history_urls
-from .views.consent import gpc_json
+from cityux.admin import site_history_urls
+from cityux.views.consent import gpc_json
 
 # A database or Redis found unavailable outside a view (a middleware) answers 503, not 500.
 handler500 = "cityux.unavailable.server_error"
