@@ -1,6 +1,6 @@
 """The survey snippet in the admin: listed under "City UX", each lead sees their department's.
 
-`register()` is called once from `cityux_analytics/wagtail_hooks.py`.
+Registered in `cityux_analytics/wagtail_hooks.py`.
 """
 
 import django_filters
@@ -15,7 +15,6 @@ from wagtail.admin.panels import (
     TabbedInterface,
 )
 from wagtail.admin.ui.tables import LiveStatusTagColumn
-from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from cityux.access import departments_for_user
@@ -113,14 +112,3 @@ class SurveyViewSet(DepartmentScopedViewSetMixin, SnippetViewSet):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("department")
-
-
-_registered = False
-
-
-def register():
-    """Register the survey snippet (its permission policy comes with the model); once."""
-    global _registered
-    if not _registered:
-        _registered = True
-        register_snippet(Survey, viewset=SurveyViewSet)
