@@ -3,7 +3,6 @@
 Registered in `cityux_analytics/wagtail_hooks.py`.
 """
 
-import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
@@ -17,22 +16,15 @@ from wagtail.admin.panels import (
 from wagtail.admin.ui.tables import LiveStatusTagColumn
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from cityux.access import departments_for_user
-from cityux.admin import DepartmentScopedViewSetMixin
+from cityux.admin import DepartmentFilter, DepartmentScopedViewSetMixin
 from cityux.exports import formula_safe
 from cityux.viewsets import MENU_HOOK
 
 from .models import Survey
 
 
-def _visible_departments(request):
-    return departments_for_user(request.user if request is not None else None)
-
-
 class SurveyFilterSet(WagtailFilterSet):
-    department = django_filters.ModelChoiceFilter(
-        label=_("Department"), queryset=_visible_departments
-    )
+    department = DepartmentFilter()
 
     class Meta:
         model = Survey
