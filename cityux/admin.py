@@ -266,7 +266,8 @@ class DepartmentScopedViewSetMixin:
 
 
 class DepartmentScopedModelAdminMixin:
-    """For a wagtail-modeladmin ModelAdmin: its instance views refuse hidden objects with 403."""
+    """For a wagtail-modeladmin ModelAdmin: its instance views refuse hidden objects with 403,
+    and its create and edit forms offer only the departments the user may see."""
 
     def get_queryset(self, request):
         return scoped_queryset(super().get_queryset(request), request.user, self.model)
@@ -276,7 +277,7 @@ class DepartmentScopedModelAdminMixin:
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name in ("edit", "delete", "inspect", "history"):
+        for name in ("create", "edit", "delete", "inspect", "history"):
             attribute = f"{name}_view_class"
             setattr(self, attribute, self._scoped(getattr(self, attribute)))
 
