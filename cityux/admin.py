@@ -19,8 +19,11 @@ create, edit, delete, copy, history, revisions, usage, inspect, preview, lock, w
 the choosers): an object the user may not see answers `forbidden()` (a 403 page, never Wagtail's
 redirect to the dashboard), and listings and choosers list only what the user may see. The
 snippet bulk actions and the site history report are scoped here too, for every registered model.
+`DepartmentFilter` is the listings' department filter and `DepartmentMenuItem` the menu item shown
+to users who see at least one department.
 """
 
+import django_filters
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import CharField, Q
@@ -130,6 +133,23 @@ class DepartmentMenuItem(MenuItem):
 
     def is_shown(self, request):
         return bool(visible_department_ids(request.user))
+
+
+# --- the department filter ---------------------------------------------------------------------
+
+
+def _departments_of_request(request):
+    return departments_for_user(request.user if request is not None else None)
+
+
+class DepartmentFilter(django_filters.ModelChoiceFilter):
+    """A listing filter (in a WagtailFilterSet) offering only the departments the user may see;
+    another department's id in the URL is a filter error, never a listing of its rows."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label", _("Department"))
+        kwargs.setdefault("queryset", _departments_of_request)
+        super().__init__(*args, **kwargs)
 
 
 # --- views ---------------------------------------------------------------------------------------
@@ -246,7 +266,8 @@ class DepartmentScopedViewSetMixin:
 
 
 class DepartmentScopedModelAdminMixin:
-    """For a wagtail-modeladmin ModelAdmin: its instance views refuse hidden objects with 403."""
+    """For a wagtail-modeladmin ModelAdmin: its instance views refuse hidden objects with 403,
+    and its create and edit forms offer only the departments the user may see."""
 
     def get_queryset(self, request):
         return scoped_queryset(super().get_queryset(request), request.user, self.model)
@@ -256,7 +277,7 @@ class DepartmentScopedModelAdminMixin:
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name in ("edit", "delete", "inspect", "history"):
+        for name in ("create", "edit", "delete", "inspect", "history"):
             attribute = f"{name}_view_class"
             setattr(self, attribute, self._scoped(getattr(self, attribute)))
 

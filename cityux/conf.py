@@ -1,6 +1,19 @@
-"""CityUX settings, read when needed (never at import time) so tests can override them."""
+"""CityUX settings, read when needed (never at import time) so tests can override them.
+
+Every app reads its settings through one accessor made by `settings_accessor()`::
+
+    # cityux_social/conf.py
+    DEFAULTS = {"FETCH_MAX_POSTS": 200, "OPEN311": {"ENDPOINT": "", "TIMEOUT": 10.0}}
+    social_setting = settings_accessor("CITYUX_SOCIAL", DEFAULTS)
+    social_setting("OPEN311")  # {"ENDPOINT": "", "TIMEOUT": 10.0} merged with the override
+
+The accessor reads the Django setting each time it is called (never at import), refuses an
+unknown key with `ImproperlyConfigured` naming the known ones (at any depth of a nested dict),
+and merges a nested dict over its defaults, so overriding one of its keys keeps the others.
+"""
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 
 DEFAULTS = {
     # Template that the resident-facing CityUX pages (cookie settings, my data) extend.
@@ -17,6 +30,69 @@ DEFAULTS = {
 }
 
 
-def cityux_setting(name):
-    """The value of `CITYUX_<name>` from Django settings, or its documented default."""
-    return getattr(settings, f"CITYUX_{name}", DEFAULTS[name])
+def merged(setting, defaults, overrides):
+    """`overrides` over `defaults`, nested dicts merged key by key; unknown keys refused."""
+    if not isinstance(overrides, dict):
+        raise ImproperlyConfigured(
+            f"{setting} must be a dict, not {type(overrides).__name__}: "
+            f"for example {setting} = {{{next(iter(defaults), 'KEY')!r}: ...}}."
+        )
+    unknown = sorted(set(overrides) - set(defaults), key=str)
+    if unknown:
+        raise ImproperlyConfigured(
+            f"{setting} has unknown keys: {', '.join(map(str, unknown))}. "
+            f"Known keys: {', '.join(sorted(defaults))}."
+        )
+    values = dict(defaults)
+    for key, value in overrides.items():
+        if isinstance(defaults[key], dict) and defaults[key]:
+            value = merged(f"{setting}[{key!r}]", defaults[key], value)
+        values[key] = value
+    return values
+
+
+class SettingsAccessor:
+    """One app's settings: `accessor(name)` is one value, `accessor.all()` every value.
+
+    With `prefix=True` each key is its own Django setting (`<setting>_<KEY>`, as the core's
+    `CITYUX_TRUSTED_PROXY_COUNT`); otherwise the keys live in one dict setting (`CITYUX_SOCIAL`).
+    """
+
+    def __init__(self, setting, defaults, *, prefix=False):
+        self.setting = setting
+        self.defaults = defaults
+        self.prefix = prefix
+
+    def overrides(self):
+        if self.prefix:
+            names = {key: f"{self.setting}_{key}" for key in self.defaults}
+            return {key: getattr(settings, name) for key, name in names.items()
+                    if hasattr(settings, name)}  # fmt: skip
+        return getattr(settings, self.setting, None) or {}
+
+    def all(self, *, skip_unknown=False):
+        """Every setting: the defaults with the Django settings' overrides merged in.
+
+        `skip_unknown` passes over unknown top-level keys instead of refusing them (for a
+        system check that reports them and goes on checking the known ones)."""
+        overrides = self.overrides()
+        if skip_unknown and isinstance(overrides, dict):
+            overrides = {key: value for key, value in overrides.items() if key in self.defaults}
+        return merged(self.setting, self.defaults, overrides)
+
+    def __call__(self, name):
+        if name not in self.defaults:
+            raise KeyError(f"{self.setting} has no key {name!r}")  # a bug in the caller
+        return self.all()[name]
+
+    def __repr__(self):
+        return f"<SettingsAccessor {self.setting}>"
+
+
+def settings_accessor(setting, defaults, *, prefix=False):
+    """The accessor of the Django setting `setting` (a dict), whose keys default to `defaults`."""
+    return SettingsAccessor(setting, defaults, prefix=prefix)
+
+
+# cityux_setting(name): the value of `CITYUX_<name>` from Django settings, or its default.
+cityux_setting = settings_accessor("CITYUX", DEFAULTS, prefix=True)

@@ -1,15 +1,21 @@
 """The report hub's registry: feature apps plug sections into the "City UX" admin area.
 
-An app registers in its `wagtail_hooks.py`::
+An app keeps its sections in `<app>/hub.py` and registers them from `AppConfig.ready()`::
 
+    # cityux_analytics/hub.py
     from cityux.hub import HubSection, register_section
 
-    register_section(HubSection(
-        app_label="cityux_analytics",
-        title="Frustration",
-        template_name="cityux_analytics/hub/section.html",
-        get_context=frustration_context,
-    ))
+    def register_sections():
+        register_section(HubSection(
+            app_label="cityux_analytics",
+            title="Frustration",
+            template_name="cityux_analytics/hub/section.html",
+            get_context=frustration_context,
+        ))
+
+    # cityux_analytics/apps.py, in ready()
+    from . import hub
+    hub.register_sections()
 
 `get_context(request, departments)` receives the departments the user may see: every one
 of them on the city-wide overview, a single one on a department's page.

@@ -1,7 +1,7 @@
 """The "my data" registry: every app that keeps data about a resident plugs it in here.
 
 `cityux_personalize` shows, downloads and deletes it on the resident's "My data" page; the
-other apps register what they hold without knowing that app::
+other apps register what they hold, from their `AppConfig.ready()`, without knowing that app::
 
     from cityux.mydata import register_data_source
 

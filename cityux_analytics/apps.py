@@ -64,11 +64,12 @@ class CityUXAnalyticsConfig(AppConfig):
 
         from cityux.models import DepartmentRootPage
 
-        from . import checks, mydata  # noqa: F401 (checks registers the system checks)
+        from . import checks, hub, mydata  # noqa: F401 (checks registers the system checks)
         from .pages import forget_paths
         from .replay import checks as replay_checks  # noqa: F401 (registers its checks)
 
-        mydata.register()
+        mydata.register_my_data()
+        hub.register_sections()
         register_department_scoped_models()
 
         post_migrate.connect(

@@ -8,8 +8,7 @@ import dataclasses
 import re
 from dataclasses import dataclass
 
-from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
+from cityux.conf import settings_accessor
 
 # Pagination and stepper controls are meant to be clicked fast and repeatedly.
 REPEAT_CLICK_CONTROL_WORDS = (
@@ -64,21 +63,21 @@ class Thresholds:
     scroll_window_ms: int = 10_000
 
 
+# The `CITYUX_ANALYTICS_THRESHOLDS` setting: a dict overriding any field of `Thresholds`.
+thresholds_setting = settings_accessor(
+    "CITYUX_ANALYTICS_THRESHOLDS",
+    {field.name: field.default for field in dataclasses.fields(Thresholds)},
+)
+
+
 def get_thresholds():
     """`Thresholds` with any overrides from the `CITYUX_ANALYTICS_THRESHOLDS` setting (a dict)."""
-    overrides = dict(getattr(settings, "CITYUX_ANALYTICS_THRESHOLDS", None) or {})
-    known = {field.name for field in dataclasses.fields(Thresholds)}
-    unknown = sorted(set(overrides) - known)
-    if unknown:
-        raise ImproperlyConfigured(
-            f"CITYUX_ANALYTICS_THRESHOLDS has unknown keys: {', '.join(unknown)}. "
-            f"Known keys: {', '.join(sorted(known))}."
-        )
-    for name, value in overrides.items():
-        # Lists from settings become tuples so the dataclass stays hashable.
-        if isinstance(value, list):
-            overrides[name] = tuple(value)
-    return Thresholds(**overrides)
+    # Lists from settings become tuples so the dataclass stays hashable.
+    values = {
+        name: tuple(value) if isinstance(value, list) else value
+        for name, value in thresholds_setting.all().items()
+    }
+    return Thresholds(**values)
 
 
 # Collection and pipeline settings: override any key in the CITYUX_ANALYTICS setting (a dict).
@@ -129,9 +128,5 @@ ANALYTICS_DEFAULTS = {
 }
 
 
-def analytics_setting(name):
-    """One key of the `CITYUX_ANALYTICS` setting, or its default, read when called."""
-    overrides = getattr(settings, "CITYUX_ANALYTICS", None) or {}
-    if name == "RATE_LIMITS":
-        return {**ANALYTICS_DEFAULTS[name], **overrides.get(name, {})}
-    return overrides.get(name, ANALYTICS_DEFAULTS[name])
+# analytics_setting(name): one key of `CITYUX_ANALYTICS` (RATE_LIMITS merged), or its default.
+analytics_setting = settings_accessor("CITYUX_ANALYTICS", ANALYTICS_DEFAULTS)

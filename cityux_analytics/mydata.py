@@ -121,7 +121,8 @@ def delete_responses(subject):
     return _responses(subject).delete()[0]
 
 
-def register():
+def register_my_data():
+    """This app's part of My data and the data map (called from AppConfig.ready())."""
     register_tables()
     register_data_source(
         "analytics_sessions",

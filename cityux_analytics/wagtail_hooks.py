@@ -1,4 +1,5 @@
-"""Every admin integration of the analytics app: the hub section, the reports and their links."""
+"""Every admin integration of the analytics app: its admin URLs, menu items, the survey snippet
+and the page buttons. Its hub sections are in `hub.py`, registered in `AppConfig.ready()`."""
 
 from django.contrib.auth.models import Permission
 from django.urls import include, path, reverse
@@ -6,37 +7,37 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.menus.pages import PageMenuItem
+from wagtail.snippets.models import register_snippet
 
 from cityux.access import sees_every_department, visible_department_ids
+from cityux.admin import DepartmentMenuItem
 from cityux.departments import department_id_for_path
-from cityux.hub import HubSection, register_section
 from cityux.viewsets import MENU_HOOK
 
 from . import admin_urls, collect_health_urls
-from .replay import hooks as replay_hooks
-from .surveys import hooks as survey_hooks
-from .surveys import report_hooks
+from .replay.urls import ADMIN_NAMESPACE as REPLAY_NAMESPACE
+from .replay.urls import admin_urlpatterns as replay_admin_urlpatterns
+from .surveys import report_urls as survey_report_urls
+from .surveys.admin import SurveyViewSet
+from .surveys.models import Survey
 from .views.collect_health import permission_policy as collect_health_policy
-from .views.reports import frustration_section_context
 
-survey_hooks.register()
-report_hooks.register()
-replay_hooks.register()
-
-register_section(
-    HubSection(
-        app_label="cityux_analytics",
-        title=_("Frustration"),
-        template_name="cityux_analytics/hub/frustration.html",
-        get_context=frustration_section_context,
-        order=10,
-    )
-)
+register_snippet(Survey, viewset=SurveyViewSet)
 
 
 @hooks.register("register_admin_urls")
 def register_report_urls():
     return [path("cityux/analytics/", include(admin_urls, namespace="cityux_analytics_reports"))]
+
+
+@hooks.register("register_admin_urls")
+def register_survey_report_urls():
+    return [path("cityux/surveys/", include(survey_report_urls, namespace="cityux_survey_reports"))]
+
+
+@hooks.register("register_admin_urls")
+def register_replay_urls():
+    return [path("cityux/replays/", include((replay_admin_urlpatterns, REPLAY_NAMESPACE)))]
 
 
 @hooks.register("register_admin_urls")
@@ -74,14 +75,9 @@ def register_collect_health_menu_item():
     )
 
 
-class ReportMenuItem(MenuItem):
-    def is_shown(self, request):
-        return bool(visible_department_ids(request.user))
-
-
 @hooks.register(MENU_HOOK)
 def register_pages_report_menu_item():
-    return ReportMenuItem(
+    return DepartmentMenuItem(
         _("Pages by frustration"),
         reverse("cityux_analytics_reports:pages"),
         name="cityux-analytics-pages",
@@ -92,7 +88,7 @@ def register_pages_report_menu_item():
 
 @hooks.register(MENU_HOOK)
 def register_elements_report_menu_item():
-    return ReportMenuItem(
+    return DepartmentMenuItem(
         _("Frustrating elements"),
         reverse("cityux_analytics_reports:elements"),
         name="cityux-analytics-elements",
@@ -103,7 +99,7 @@ def register_elements_report_menu_item():
 
 @hooks.register(MENU_HOOK)
 def register_errors_report_menu_item():
-    return ReportMenuItem(
+    return DepartmentMenuItem(
         _("JavaScript errors"),
         reverse("cityux_analytics_reports:errors"),
         name="cityux-analytics-errors",
@@ -113,12 +109,45 @@ def register_errors_report_menu_item():
 
 
 @hooks.register(MENU_HOOK)
+def register_replay_list_menu_item():
+    return DepartmentMenuItem(
+        _("Session replays"),
+        reverse(f"{REPLAY_NAMESPACE}:list"),
+        name="cityux-session-replays",
+        icon_name="media",
+        order=135,
+    )
+
+
+@hooks.register(MENU_HOOK)
+def register_worth_watching_menu_item():
+    return DepartmentMenuItem(
+        _("Sessions worth watching"),
+        reverse(f"{REPLAY_NAMESPACE}:worth"),
+        name="cityux-worth-watching",
+        icon_name="pick",
+        order=136,
+    )
+
+
+@hooks.register(MENU_HOOK)
 def register_digest_menu_item():
-    return ReportMenuItem(
+    return DepartmentMenuItem(
         _("Weekly digest"),
         reverse("cityux_analytics_reports:digest"),
         name="cityux-analytics-digest",
         icon_name="mail",
+        order=140,
+    )
+
+
+@hooks.register(MENU_HOOK)
+def register_survey_results_menu_item():
+    return DepartmentMenuItem(
+        _("Survey results"),
+        reverse("cityux_survey_reports:index"),
+        name="cityux-survey-results",
+        icon_name="form",
         order=140,
     )
 

@@ -1,29 +1,23 @@
-"""The snippets editors use: segments (per department), city areas and questionnaires."""
+"""The snippets editors use: segments (per department), city areas and questionnaires.
 
-import django_filters
+Registered in `cityux_personalize/wagtail_hooks.py`.
+"""
+
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList
 from wagtail.admin.ui.tables import LiveStatusTagColumn
-from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from cityux.access import departments_for_user
-from cityux.admin import DepartmentScopedViewSetMixin
+from cityux.admin import DepartmentFilter, DepartmentScopedViewSetMixin
 from cityux.exports import formula_safe
 from cityux.viewsets import MENU_HOOK
 
 from .models import CityArea, Questionnaire, Segment
 
 
-def _visible_departments(request):
-    return departments_for_user(request.user if request is not None else None)
-
-
 class SegmentFilterSet(WagtailFilterSet):
-    department = django_filters.ModelChoiceFilter(
-        label=_("Department"), queryset=_visible_departments
-    )
+    department = DepartmentFilter()
 
     class Meta:
         model = Segment
@@ -88,16 +82,3 @@ class QuestionnaireViewSet(SnippetViewSet):
         FieldPanel("choices"),
         FieldPanel("thank_you_message"),
     ]
-
-
-_registered = False
-
-
-def register_snippets():
-    """Register the three snippets; once."""
-    global _registered
-    if not _registered:
-        _registered = True
-        register_snippet(Segment, viewset=SegmentViewSet)
-        register_snippet(CityArea, viewset=CityAreaViewSet)
-        register_snippet(Questionnaire, viewset=QuestionnaireViewSet)

@@ -14,13 +14,15 @@ class CityUXPersonalizeConfig(AppConfig):
 
         from cityux.admin import scope_by_department
 
-        from . import checks, mydata  # noqa: F401  (system checks; my data and the data map)
+        from . import checks, hub, mydata  # noqa: F401  (checks registers the system checks)
         from .areas import forget_areas
         from .models import CityArea, Goal, Questionnaire, Segment, VisitorProfile
         from .segments import segments_changed
 
         scope_by_department(Segment)
         scope_by_department(Goal)
+        mydata.register_my_data()
+        hub.register_sections()
 
         # Every process reloads its compiled segments when one is published, unpublished or
         # deleted, or when an area or questionnaire a segment names changes.

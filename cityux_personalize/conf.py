@@ -3,8 +3,7 @@
 Read when needed (never at import time), so tests can override them.
 """
 
-from django.conf import settings
-
+from cityux.conf import settings_accessor
 from cityux.mydata import VISITOR_COOKIE  # noqa: F401  (the core names the cookie)
 
 DEFAULTS = {
@@ -40,10 +39,5 @@ DEFAULTS = {
 }
 
 
-def personalize_setting(name):
-    """The value of one setting, from `CITYUX_PERSONALIZE` or the default."""
-    overrides = getattr(settings, "CITYUX_PERSONALIZE", {}) or {}
-    unknown = set(overrides) - set(DEFAULTS)
-    if unknown:
-        raise KeyError(f"Unknown CITYUX_PERSONALIZE keys: {', '.join(sorted(unknown))}")
-    return overrides.get(name, DEFAULTS[name])
+# personalize_setting(name): one key of `CITYUX_PERSONALIZE`, or its default.
+personalize_setting = settings_accessor("CITYUX_PERSONALIZE", DEFAULTS)

@@ -263,52 +263,56 @@ def _delete_conversions(subject):
     return Conversion.objects.filter(visitor_id__in=subject.visitor_ids).delete()[0]
 
 
-register_data_source(
-    "profile",
-    label=_("Your visitor profile"),
-    description=_(
-        "What this site remembers to show you relevant information: when you visited, how "
-        "often, which pages and departments, your area and your answers to our questions."
-    ),
-    collect=_profile_rows,
-    delete=_delete_profiles,
-    order=10,
-)
-register_data_source(
-    "form_drafts",
-    label=_("Forms you started"),
-    description=_("What you typed into forms you have not sent yet, so you can finish them."),
-    collect=_draft_rows,
-    delete=_delete_drafts,
-    order=20,
-)
-register_data_source(
-    "resume_codes",
-    label=_("Codes to continue on another device"),
-    description=_("When you asked for a code. The code itself is never stored."),
-    collect=_code_rows,
-    delete=_delete_codes,
-    order=30,
-)
-register_data_source(
-    "personalised_content",
-    label=_("Personalised content you were shown"),
-    description=_(
-        "Which group of visitors you were in, and whether you saw its content or the usual "
-        "content (a few visitors are held out so that we can measure whether it helps)."
-    ),
-    collect=_exposure_rows,
-    delete=_delete_exposures,
-    order=40,
-)
-register_data_source(
-    "goals_reached",
-    label=_("Things you did that we count"),
-    description=_("E.g. that you sent a form, counted once, to learn whether content helped."),
-    collect=_conversion_rows,
-    delete=_delete_conversions,
-    order=50,
-)
+def register_my_data():
+    """This app's part of My data and the data map (called from AppConfig.ready())."""
+    register_data_source(
+        "profile",
+        label=_("Your visitor profile"),
+        description=_(
+            "What this site remembers to show you relevant information: when you visited, how "
+            "often, which pages and departments, your area and your answers to our questions."
+        ),
+        collect=_profile_rows,
+        delete=_delete_profiles,
+        order=10,
+    )
+    register_data_source(
+        "form_drafts",
+        label=_("Forms you started"),
+        description=_("What you typed into forms you have not sent yet, so you can finish them."),
+        collect=_draft_rows,
+        delete=_delete_drafts,
+        order=20,
+    )
+    register_data_source(
+        "resume_codes",
+        label=_("Codes to continue on another device"),
+        description=_("When you asked for a code. The code itself is never stored."),
+        collect=_code_rows,
+        delete=_delete_codes,
+        order=30,
+    )
+    register_data_source(
+        "personalised_content",
+        label=_("Personalised content you were shown"),
+        description=_(
+            "Which group of visitors you were in, and whether you saw its content or the usual "
+            "content (a few visitors are held out so that we can measure whether it helps)."
+        ),
+        collect=_exposure_rows,
+        delete=_delete_exposures,
+        order=40,
+    )
+    register_data_source(
+        "goals_reached",
+        label=_("Things you did that we count"),
+        description=_("E.g. that you sent a form, counted once, to learn whether content helped."),
+        collect=_conversion_rows,
+        delete=_delete_conversions,
+        order=50,
+    )
+
+    register_tables()
 
 
 # -- the data map (see cityux.mydata.register_table) ---------------------------------------------
@@ -328,75 +332,79 @@ def _code_days():
 
 PROFILE_KEPT = "PROFILE_RETENTION_DAYS (365 days) after the last visit"
 WHY_PERSONALISE = "To show a consenting resident what is relevant to them."
-for _model, _holds, _linked, _source, _days, _kept, _why in (
-    (
-        "VisitorProfile",
-        "The anonymous visitor id, visits, pages and departments viewed, device, area, "
-        "questionnaire answers, the account if signed in.",
-        ("visitor_id", "merged_into", "user"),
-        "profile",
-        _profile_days,
-        PROFILE_KEPT,
-        WHY_PERSONALISE,
-    ),
-    (
-        "FormDraft",
-        "What the resident typed into a form not yet sent.",
-        ("profile",),
-        "form_drafts",
-        _draft_days,
-        "DRAFT_RETENTION_DAYS (30 days) after it was last saved",
-        "So a resident can finish a form later or on another device.",
-    ),
-    (
-        "ResumeCode",
-        "A keyed hash of a one-time code to continue on another device, when it was used.",
-        ("profile",),
-        "resume_codes",
-        _code_days,
-        "One day after the code expired (RESUME_CODE_MINUTES)",
-        "So a resident can continue a form on another device.",
-    ),
-    (
-        "Exposure",
-        "Which personalised content (or the usual content) a visitor was shown.",
-        ("visitor_id",),
-        "personalised_content",
-        _profile_days,
-        "PROFILE_RETENTION_DAYS (365 days) after the first exposure",
-        "To measure whether personalised content helps (against a held-out group).",
-    ),
-    (
-        "Conversion",
-        "That a visitor reached a goal (sent a form, opened a page), once per goal.",
-        ("visitor_id",),
-        "goals_reached",
-        _profile_days,
-        "PROFILE_RETENTION_DAYS (365 days) after it was reached",
-        "To measure whether personalised content helps.",
-    ),
-):
-    register_table(
-        f"cityux_personalize.{_model}",
-        holds=_holds,
-        why=_why,
-        linked_by=_linked,
-        mydata=(_source,),
-        retention_days=_days,
-        kept=_kept,
-    )
-for _model, _holds in (
-    ("CityArea", "Neighbourhood outlines drawn by editors."),
-    ("Goal", "What editors count as a success (a page reached, a form sent)."),
-    ("Questionnaire", "The questions editors ask to personalise content."),
-    ("Segment", "Groups of visitors editors define with rules."),
-):
-    register_table(
-        f"cityux_personalize.{_model}",
-        holds=_holds,
-        why="Editors' settings; no visitor's data.",
-        kept="Until deleted by staff",
-    )
+
+
+def register_tables():
+    """This app's part of the data map (see cityux.mydata.register_table)."""
+    for model, holds, linked, source, days, kept, why in (
+        (
+            "VisitorProfile",
+            "The anonymous visitor id, visits, pages and departments viewed, device, area, "
+            "questionnaire answers, the account if signed in.",
+            ("visitor_id", "merged_into", "user"),
+            "profile",
+            _profile_days,
+            PROFILE_KEPT,
+            WHY_PERSONALISE,
+        ),
+        (
+            "FormDraft",
+            "What the resident typed into a form not yet sent.",
+            ("profile",),
+            "form_drafts",
+            _draft_days,
+            "DRAFT_RETENTION_DAYS (30 days) after it was last saved",
+            "So a resident can finish a form later or on another device.",
+        ),
+        (
+            "ResumeCode",
+            "A keyed hash of a one-time code to continue on another device, when it was used.",
+            ("profile",),
+            "resume_codes",
+            _code_days,
+            "One day after the code expired (RESUME_CODE_MINUTES)",
+            "So a resident can continue a form on another device.",
+        ),
+        (
+            "Exposure",
+            "Which personalised content (or the usual content) a visitor was shown.",
+            ("visitor_id",),
+            "personalised_content",
+            _profile_days,
+            "PROFILE_RETENTION_DAYS (365 days) after the first exposure",
+            "To measure whether personalised content helps (against a held-out group).",
+        ),
+        (
+            "Conversion",
+            "That a visitor reached a goal (sent a form, opened a page), once per goal.",
+            ("visitor_id",),
+            "goals_reached",
+            _profile_days,
+            "PROFILE_RETENTION_DAYS (365 days) after it was reached",
+            "To measure whether personalised content helps.",
+        ),
+    ):
+        register_table(
+            f"cityux_personalize.{model}",
+            holds=holds,
+            why=why,
+            linked_by=linked,
+            mydata=(source,),
+            retention_days=days,
+            kept=kept,
+        )
+    for model, holds in (
+        ("CityArea", "Neighbourhood outlines drawn by editors."),
+        ("Goal", "What editors count as a success (a page reached, a form sent)."),
+        ("Questionnaire", "The questions editors ask to personalise content."),
+        ("Segment", "Groups of visitors editors define with rules."),
+    ):
+        register_table(
+            f"cityux_personalize.{model}",
+            holds=holds,
+            why="Editors' settings; no visitor's data.",
+            kept="Until deleted by staff",
+        )
 
 
 # -- showing it in plain words ----------------------------------------------------------------

@@ -1,4 +1,7 @@
-"""Every admin integration of cityux_personalize: snippets, page hooks, the value report."""
+"""Every admin integration of cityux_personalize: snippets, page hooks, the value report.
+
+Its hub section is in `hub.py`, registered in `AppConfig.ready()`.
+"""
 
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
@@ -6,16 +9,18 @@ from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 
 from cityux.admin import DepartmentMenuItem
-from cityux.hub import HubSection, register_section
 from cityux.viewsets import MENU_HOOK
 
-from .admin import register_snippets
+from .admin import CityAreaViewSet, QuestionnaireViewSet, SegmentViewSet
 from .goals import measuring_serve
-from .models import Goal
+from .models import CityArea, Goal, Questionnaire, Segment
 from .profiles import note_page_view
-from .views.goals import GoalViewSet, HoldoutReportView, hub_section_context
+from .views.goals import GoalViewSet, HoldoutReportView
 
-register_snippets()
+register_snippet(Segment, viewset=SegmentViewSet)
+register_snippet(CityArea, viewset=CityAreaViewSet)
+register_snippet(Questionnaire, viewset=QuestionnaireViewSet)
+register_snippet(Goal, viewset=GoalViewSet)
 
 
 @hooks.register("before_serve_page")
@@ -23,18 +28,6 @@ def count_page_view(page, request, serve_args, serve_kwargs):
     """Count the view in the visitor's profile (only with personalisation consent)."""
     if request.method == "GET":
         note_page_view(request, page)
-
-
-register_snippet(Goal, viewset=GoalViewSet)
-register_section(
-    HubSection(
-        app_label="cityux_personalize",
-        title=_("Personalisation value"),
-        template_name="cityux_personalize/goals/hub_section.html",
-        get_context=hub_section_context,
-        order=40,
-    )
-)
 
 
 @hooks.register("on_serve_page")

@@ -11,8 +11,11 @@ class CityUXSocialConfig(AppConfig):
     def ready(self):
         from cityux.admin import scope_by_department
 
-        from . import checks, mydata  # noqa: F401  (system checks; the data map)
+        from . import checks, hub, mydata  # noqa: F401  (checks registers the system checks)
         from .models import ClassifierModel, RequestType, SocialPost, Source
+
+        mydata.register_my_data()
+        hub.register_sections()
 
         scope_by_department(RequestType)
         scope_by_department(SocialPost)

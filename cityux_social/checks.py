@@ -28,7 +28,8 @@ def check_social_settings(app_configs, **kwargs):
                 id="cityux_social.E001",
             )
         )
-    for kind, path in social_setting("CONNECTORS").items():
+    values = social_setting.all(skip_unknown=True)  # the unknown keys are reported above
+    for kind, path in values["CONNECTORS"].items():
         try:
             import_string(path)
         except ImportError as error:
@@ -39,7 +40,7 @@ def check_social_settings(app_configs, **kwargs):
                     id="cityux_social.E002",
                 )
             )
-    confidence = social_setting("REVIEW_CONFIDENCE")
+    confidence = values["REVIEW_CONFIDENCE"]
     if not isinstance(confidence, int | float) or not 0 <= confidence <= 1:
         problems.append(
             Error(
@@ -48,7 +49,7 @@ def check_social_settings(app_configs, **kwargs):
             )
         )
     for name in ("FETCH_MAX_POSTS", "CLASSIFIER_MIN_DECISIONS", "RETRAIN_AFTER_DECISIONS"):
-        value = social_setting(name)
+        value = values[name]
         if not isinstance(value, int) or value < 1:
             problems.append(
                 Error(

@@ -3,7 +3,7 @@
 Everything lives in one dict setting, `CITYUX_SOCIAL`; a missing key takes its default here.
 """
 
-from django.conf import settings
+from cityux.conf import settings_accessor
 
 DEFAULTS = {
     # Which connector class serves each source kind (dotted paths); a city can swap one.
@@ -43,6 +43,5 @@ DEFAULTS = {
 }
 
 
-def social_setting(name):
-    """The value of `CITYUX_SOCIAL[name]` from Django settings, or its documented default."""
-    return getattr(settings, "CITYUX_SOCIAL", {}).get(name, DEFAULTS[name])
+# social_setting(name): one key of `CITYUX_SOCIAL` (nested dicts merged), or its default.
+social_setting = settings_accessor("CITYUX_SOCIAL", DEFAULTS)

@@ -110,3 +110,18 @@ def social_section_context(request, departments):
         ),
         "inbox_url": inbox_url,
     }
+
+
+def register_sections():
+    """The hub's "Social inbox" section (called from `CityUXSocialConfig.ready()`)."""
+    from cityux.hub import HubSection, register_section
+
+    register_section(
+        HubSection(
+            app_label="cityux_social",
+            title=_("Social inbox"),
+            template_name="cityux_social/hub/section.html",
+            get_context=social_section_context,
+            order=50,
+        )
+    )

@@ -1,4 +1,5 @@
-"""Every admin integration of the social inbox: request types, sources, classifier models.
+"""Every admin integration of the social inbox: request types, sources, classifier models, the
+inbox's URLs and menu items. Its hub section is in `hub.py`, registered in `AppConfig.ready()`.
 
 Request types use wagtail-modeladmin and are department-scoped: a department lead lists, creates
 and edits only their department's request types (another's edit URL answers 403); users who see
@@ -6,25 +7,22 @@ every department need the model permissions to change them. Sources and classifi
 city-wide configuration, for users with the model permissions.
 """
 
-from django import forms
-from django.template import engines
-from django.template.response import TemplateResponse
+from django.urls import include, path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
 from wagtail_modeladmin.helpers import PermissionHelper
 from wagtail_modeladmin.options import ModelAdmin
-from wagtail_modeladmin.views import DeleteView, EditView, IndexView, InspectView
+from wagtail_modeladmin.views import IndexView
 
 from cityux.access import departments_for_user, sees_every_department, visible_department_ids
-from cityux.admin import DepartmentScopedModelAdminMixin
+from cityux.admin import DepartmentMenuItem, DepartmentScopedModelAdminMixin
 from cityux.exports import formula_safe
 from cityux.models import Department
 from cityux.viewsets import MENU_HOOK
 
-from .inbox import hooks as inbox_hooks
+from .inbox import urls as inbox_urls
 from .models import ClassifierModel, RequestType, Source
 
 # --- who may manage request types --------------------------------------------------------------
@@ -63,69 +61,6 @@ class RequestTypePermissionHelper(PermissionHelper):
         return obj.department_id in visible_department_ids(user)
 
 
-class RequestTypeForm(WagtailAdminModelForm):
-    """Offers only the departments the editing user may manage."""
-
-    def __init__(self, *args, for_user=None, **kwargs):
-        super().__init__(*args, for_user=for_user, **kwargs)
-        if for_user is not None and "department" in self.fields:
-            self.fields["department"].queryset = manageable_departments(for_user)
-
-    def clean_department(self):
-        department = self.cleaned_data["department"]
-        if (
-            self.for_user is not None
-            and not manageable_departments(self.for_user).filter(pk=department.pk).exists()
-        ):
-            raise forms.ValidationError(_("You cannot add request types to this department."))
-        return department
-
-
-_FORBIDDEN = """{% extends "wagtailadmin/generic/base.html" %}{% load i18n %}
-{% block titletag %}{% trans "Not your department" %}{% endblock %}
-{% block main_content %}
-<h1 class="w-h2">{% trans "This request type belongs to another department" %}</h1>
-<p>{% blocktrans trimmed with name=department.name %}Request types of {{ name }} are managed by
-its leads. Ask your site administrator if you need access.{% endblocktrans %}</p>
-<p><a class="button" href="{{ index_url }}">{% trans "Back to your request types" %}</a></p>
-{% endblock %}"""
-
-
-class DepartmentScopedMixin:
-    """A plain 403 page (not Wagtail's redirect) for another department's request type."""
-
-    def check_action_permitted(self, user):
-        return True  # decided in dispatch, so the answer can be a real 403
-
-    def dispatch(self, request, *args, **kwargs):
-        helper = self.permission_helper
-        allowed = (
-            helper.user_can_inspect_obj(request.user, self.instance)
-            if isinstance(self, InspectView)
-            else helper.user_can_edit_obj(request.user, self.instance)
-        )
-        if request.user.is_authenticated and not allowed:
-            return TemplateResponse(
-                request,
-                engines["django"].from_string(_FORBIDDEN),
-                {"department": self.instance.department, "index_url": self.index_url},
-                status=403,
-            )
-        return super().dispatch(request, *args, **kwargs)
-
-
-class RequestTypeEditView(DepartmentScopedMixin, EditView):
-    pass
-
-
-class RequestTypeDeleteView(DepartmentScopedMixin, DeleteView):
-    pass
-
-
-class RequestTypeInspectView(DepartmentScopedMixin, InspectView):
-    pass
-
-
 class RequestTypeAdmin(DepartmentScopedModelAdminMixin, ModelAdmin):
     model = RequestType
     index_view_class = formula_safe(IndexView)
@@ -134,9 +69,6 @@ class RequestTypeAdmin(DepartmentScopedModelAdminMixin, ModelAdmin):
     menu_order = 170
     add_to_admin_menu = False  # it goes in the "City UX" menu
     permission_helper_class = RequestTypePermissionHelper
-    edit_view_class = RequestTypeEditView
-    delete_view_class = RequestTypeDeleteView
-    inspect_view_class = RequestTypeInspectView
     list_display = ("name", "department", "open311_service_code", "ticket_backend", "active")
     list_filter = ("active", "ticket_backend")
     search_fields = ("name", "keywords", "phrases")
@@ -200,16 +132,10 @@ class RequestTypeAdmin(DepartmentScopedModelAdminMixin, ModelAdmin):
                 heading=_("Replies to the resident"),
             ),
         ],
-        base_form_class=RequestTypeForm,
     )
 
     def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .filter(department__in=departments_for_user(request.user))
-            .select_related("department")
-        )
+        return super().get_queryset(request).select_related("department")
 
 
 # --- sources -----------------------------------------------------------------------------------
@@ -304,5 +230,43 @@ request_type_admin = _register(RequestTypeAdmin)
 source_admin = _register(SourceAdmin)
 classifier_admin = _register(ClassifierModelAdmin)
 
-# The inbox: its admin URLs, menu items and hub section.
-inbox_hooks.register()
+
+# --- the inbox ---------------------------------------------------------------------------------
+
+
+@hooks.register("register_admin_urls")
+def register_inbox_urls():
+    return [path("cityux/social/inbox/", include(inbox_urls, namespace="cityux_social_inbox"))]
+
+
+@hooks.register(MENU_HOOK)
+def register_inbox_menu_item():
+    return DepartmentMenuItem(
+        _("Social inbox"),
+        reverse("cityux_social_inbox:index"),
+        name="cityux-social-inbox",
+        icon_name="mail",
+        order=160,
+    )
+
+
+@hooks.register(MENU_HOOK)
+def register_review_menu_item():
+    return DepartmentMenuItem(
+        _("Posts to review"),
+        reverse("cityux_social_inbox:review"),
+        name="cityux-social-review",
+        icon_name="tasks",
+        order=161,
+    )
+
+
+@hooks.register(MENU_HOOK)
+def register_replies_menu_item():
+    return DepartmentMenuItem(
+        _("Replies to residents"),
+        reverse("cityux_social_inbox:replies"),
+        name="cityux-social-replies",
+        icon_name="comment",
+        order=162,
+    )

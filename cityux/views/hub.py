@@ -2,7 +2,6 @@
 
 from django.db.models import Count
 from django.shortcuts import get_object_or_404
-from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -10,6 +9,7 @@ from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
 from wagtail.admin.views.reports import ReportView
 
 from ..access import can_see_department, departments_for_user
+from ..admin import forbidden
 from ..departments import pages_of_department
 from ..exports import FormulaSafeExportMixin
 from ..hub import apps_without_sections, render_sections
@@ -107,12 +107,10 @@ class DepartmentHubView(FormulaSafeExportMixin, ReportView):
     def get(self, request, *args, **kwargs):
         # A plain 403 (not Wagtail's redirect to the dashboard), for pages and exports alike.
         if not can_see_department(request.user, self.department):
-            return TemplateResponse(
-                request,
-                "cityux/hub/forbidden.html",
-                {"department": self.department},
-                status=403,
-            )
+            reason = _(
+                "Reports of %(name)s are shown to its leads and to city-wide analysts only."
+            ) % {"name": self.department.name}
+            return forbidden(request, reason)
         return super().get(request, *args, **kwargs)
 
     def get_page_title(self):

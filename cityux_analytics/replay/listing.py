@@ -8,7 +8,6 @@ Dashboard rows link here with the query parameters of `ReplayFilterSet` (`depart
 import django_filters
 from django import forms
 from django.db.models import F
-from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.functional import cached_property
@@ -21,12 +20,13 @@ from wagtail.admin.views.reports import ReportView
 from wagtail.admin.widgets import AdminDateInput
 
 from cityux.access import departments_for_user
+from cityux.admin import forbidden
 from cityux.exports import FormulaSafeExportMixin
 
 from .. import reports
 from ..models import SignalKind, TrackedSession
 from ..reports import DateRangeError, kind_label
-from ..views.reports import FORBIDDEN_TEMPLATE, kind_display
+from ..views.reports import kind_display
 from .sessions import (
     SessionCriteria,
     filter_sessions,
@@ -160,18 +160,18 @@ class ReplayListView(FormulaSafeExportMixin, ReportView):
 
     def get(self, request, *args, **kwargs):
         if not departments_for_user(request.user).exists():
-            return self.forbidden(_("Session replays are shown to department leads and analysts."))
+            return forbidden(
+                request, _("Session replays are shown to department leads and analysts.")
+            )
         if self.filters.is_bound and "department" in self.filters.form.errors:
-            return self.forbidden(
+            return forbidden(
+                request,
                 _(
                     "You asked for a department whose sessions you cannot see. A department's "
                     "sessions are shown to its leads and to city-wide analysts only."
-                )
+                ),
             )
         return super().get(request, *args, **kwargs)
-
-    def forbidden(self, reason):
-        return TemplateResponse(self.request, FORBIDDEN_TEMPLATE, {"reason": reason}, status=403)
 
     def get_breadcrumbs_items(self):
         return self.breadcrumbs_items + [

@@ -12,6 +12,8 @@ from . import views
 from .listing import ReplayListView
 
 app_name = "cityux_replay"
+# The admin views' namespace (see wagtail_hooks.py).
+ADMIN_NAMESPACE = "cityux_replays"
 urlpatterns = [
     path("", views.upload_replay, name="upload"),
 ]

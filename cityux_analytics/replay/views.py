@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
+from cityux.admin import forbidden
 from cityux.clientip import client_ip
 from cityux.consent import ANALYTICS, has_consent
 from cityux.mydata import consented_visitor_id
@@ -29,7 +30,6 @@ from ..conf import analytics_setting
 from ..models import PageView, TrackedSession
 from ..schema import SchemaError
 from ..views.collect import origin_allowed
-from ..views.reports import FORBIDDEN_TEMPLATE
 from .models import ReplayChunk, ReplayFeedback
 from .privacy import blocked_offsets, masking_modes
 from .schema import MAX_UPLOAD_BYTES, parse_upload
@@ -104,7 +104,7 @@ def store_chunk(upload, visitor_id=None):
 
 def _forbidden(request):
     reason = _("This replay belongs to a department you do not lead.")
-    return TemplateResponse(request, FORBIDDEN_TEMPLATE, {"reason": reason}, status=403)
+    return forbidden(request, reason)
 
 
 def session_events(session):

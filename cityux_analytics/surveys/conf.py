@@ -1,6 +1,6 @@
 """Survey settings: the `CITYUX_SURVEYS` setting (a dict), read when needed, never at import."""
 
-from django.conf import settings
+from cityux.conf import settings_accessor
 
 SURVEY_DEFAULTS = {
     # Requests per minute per client IP address (counted in memory, never stored), and
@@ -11,9 +11,5 @@ SURVEY_DEFAULTS = {
 }
 
 
-def survey_setting(name):
-    """One key of the `CITYUX_SURVEYS` setting, or its default."""
-    overrides = getattr(settings, "CITYUX_SURVEYS", None) or {}
-    if name == "RATE_LIMITS":
-        return {**SURVEY_DEFAULTS[name], **overrides.get(name, {})}
-    return overrides.get(name, SURVEY_DEFAULTS[name])
+# survey_setting(name): one key of `CITYUX_SURVEYS` (RATE_LIMITS merged), or its default.
+survey_setting = settings_accessor("CITYUX_SURVEYS", SURVEY_DEFAULTS)

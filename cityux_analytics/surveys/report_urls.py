@@ -1,4 +1,4 @@
-"""Admin URLs of the survey reports, under `/admin/cityux/surveys/` (see report_hooks)."""
+"""Admin URLs of the survey reports, under `/admin/cityux/surveys/` (by wagtail_hooks.py)."""
 
 from django.urls import path
 

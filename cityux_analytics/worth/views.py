@@ -3,7 +3,6 @@
 from operator import itemgetter
 
 import django_filters
-from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.functional import cached_property
@@ -14,12 +13,12 @@ from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.views.reports import ReportView
 
 from cityux.access import departments_for_user
+from cityux.admin import forbidden
 from cityux.exports import FormulaSafeExportMixin
 
 from ..conf import analytics_setting
 from ..models import TrackedSession
 from ..replay.models import ReplayFeedback
-from ..views.reports import FORBIDDEN_TEMPLATE
 from . import score
 from .models import WorthModel
 from .ranking import worth_watching
@@ -153,20 +152,18 @@ class WorthWatchingView(FormulaSafeExportMixin, ReportView):
 
     def get(self, request, *args, **kwargs):
         if self.department is None:
-            return self.forbidden(
-                _("Sessions worth watching are shown to department leads and analysts.")
+            return forbidden(
+                request, _("Sessions worth watching are shown to department leads and analysts.")
             )
         if self.filters.is_bound and "department" in self.filters.form.errors:
-            return self.forbidden(
+            return forbidden(
+                request,
                 _(
                     "You asked for a department whose sessions you cannot see. A department's "
                     "sessions are shown to its leads and to city-wide analysts only."
-                )
+                ),
             )
         return super().get(request, *args, **kwargs)
-
-    def forbidden(self, reason):
-        return TemplateResponse(self.request, FORBIDDEN_TEMPLATE, {"reason": reason}, status=403)
 
     def get_breadcrumbs_items(self):
         return self.breadcrumbs_items + [

@@ -1,6 +1,5 @@
 """Admin: goals (a snippet) and the holdout report, both scoped to the user's departments."""
 
-from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -10,7 +9,7 @@ from wagtail.admin.views.reports import ReportView
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from cityux.access import visible_department_ids
-from cityux.admin import DepartmentScopedViewSetMixin
+from cityux.admin import DepartmentScopedViewSetMixin, forbidden
 from cityux.exports import FormulaSafeExportMixin, formula_safe
 from cityux.viewsets import MENU_HOOK
 
@@ -18,7 +17,6 @@ from .. import reports
 from ..goals import flush_exposures
 from ..models import Goal
 
-FORBIDDEN_TEMPLATE = "cityux_personalize/goals/forbidden.html"
 HOLDOUT_URL_NAME = "cityux_personalize_holdout"
 
 
@@ -151,12 +149,7 @@ class HoldoutReportView(FormulaSafeExportMixin, ReportView):
 
     def get(self, request, *args, **kwargs):
         if not self.may_see_reports():
-            return TemplateResponse(
-                request,
-                FORBIDDEN_TEMPLATE,
-                {"reason": _("This report is shown to department leads and analysts.")},
-                status=403,
-            )
+            return forbidden(request, _("This report is shown to department leads and analysts."))
         return super().get(request, *args, **kwargs)
 
     def may_see_reports(self):

@@ -9,8 +9,7 @@ from wagtail.admin.auth import require_admin_access
 from wagtail.utils.urlpatterns import decorate_urlpatterns
 
 from cityux.site import urls as project_urls
-from cityux_analytics.replay.hooks import ADMIN_NAMESPACE
-from cityux_analytics.replay.urls import admin_urlpatterns
+from cityux_analytics.replay.urls import ADMIN_NAMESPACE, admin_urlpatterns
 
 
 def _missing(url_name, args, patterns):

@@ -8,10 +8,8 @@ from wagtail.admin.auth import require_admin_access
 from wagtail.utils.urlpatterns import decorate_urlpatterns
 
 from cityux.site import urls as project_urls
-from cityux_analytics.surveys.hooks import register
+from cityux_analytics import wagtail_hooks  # noqa: F401  (registers the survey snippet)
 from cityux_analytics.surveys.models import Survey
-
-register()
 
 
 def _admin_views_of(viewset):

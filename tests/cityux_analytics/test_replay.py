@@ -182,7 +182,7 @@ def test_a_lead_of_another_department_gets_403_on_the_player_and_its_events(
     client.force_login(make_lead(police))
     response = client.get(player_url(works_session))
     assert response.status_code == 403
-    assert "You cannot see this report" in response.content.decode()
+    assert "You cannot open this" in response.content.decode()
     assert client.get(player_url(works_session) + "events.json").status_code == 403
 
 

@@ -1,9 +1,8 @@
 """The survey snippet in the admin: listed under "City UX", each lead sees their department's.
 
-`register()` is called once from `cityux_analytics/wagtail_hooks.py`.
+Registered in `cityux_analytics/wagtail_hooks.py`.
 """
 
-import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
@@ -15,25 +14,17 @@ from wagtail.admin.panels import (
     TabbedInterface,
 )
 from wagtail.admin.ui.tables import LiveStatusTagColumn
-from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from cityux.access import departments_for_user
-from cityux.admin import DepartmentScopedViewSetMixin
+from cityux.admin import DepartmentFilter, DepartmentScopedViewSetMixin
 from cityux.exports import formula_safe
 from cityux.viewsets import MENU_HOOK
 
 from .models import Survey
 
 
-def _visible_departments(request):
-    return departments_for_user(request.user if request is not None else None)
-
-
 class SurveyFilterSet(WagtailFilterSet):
-    department = django_filters.ModelChoiceFilter(
-        label=_("Department"), queryset=_visible_departments
-    )
+    department = DepartmentFilter()
 
     class Meta:
         model = Survey
@@ -113,14 +104,3 @@ class SurveyViewSet(DepartmentScopedViewSetMixin, SnippetViewSet):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("department")
-
-
-_registered = False
-
-
-def register():
-    """Register the survey snippet (its permission policy comes with the model); once."""
-    global _registered
-    if not _registered:
-        _registered = True
-        register_snippet(Survey, viewset=SurveyViewSet)
