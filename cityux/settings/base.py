@@ -234,6 +234,10 @@ CELERY_BEAT_SCHEDULE = {
     },
     "cityux-social-fetch": {"task": "cityux_social.fetch_sources", "schedule": 60.0},
     "cityux-social-retrain": {"task": "cityux_social.retrain_classifier", "schedule": 3600.0},
+    "cityux-social-open311-services": {
+        "task": "cityux_social.refresh_open311_services",
+        "schedule": 3600.0,
+    },
     "cityux-social-sync-tickets": {"task": "cityux_social.sync_tickets", "schedule": 300.0},
 }
 
