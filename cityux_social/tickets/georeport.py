@@ -21,6 +21,7 @@ FORM_CONTENT_TYPE = "application/x-www-form-urlencoded; charset=utf-8"
 DATATYPES = ("string", "number", "datetime", "text", "singlevaluelist", "multivaluelist")
 # XML containers whose children are list items (every other element with children is a dict).
 XML_LISTS = {"services", "service_requests", "errors", "attributes", "values", "requests"}
+XML_ROOTS = {"services", "service_definition", "service_requests", "errors", "requests"}
 
 
 class GeoReportError(ValueError):
@@ -63,6 +64,8 @@ def parse_xml(data):
         raise GeoReportError(f"unreadable XML ({error})") from error
     except Exception as error:  # defusedxml refuses entities and DTDs: not a GeoReport answer
         raise GeoReportError(f"refused XML ({type(error).__name__})") from error
+    if root.tag not in XML_ROOTS:  # an HTML error page of a proxy, say
+        raise GeoReportError(f"XML that is not GeoReport v2 (a {root.tag[:40]} document)")
     return _from_xml(root)
 
 

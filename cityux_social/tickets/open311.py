@@ -142,13 +142,20 @@ def request_form(request, api_key, jurisdiction_id="", submission_key=""):
 
 
 def parse_submission(body):
-    """The request id or token out of a POST's answer (a one-element list, per the spec)."""
+    """The request id or token out of a POST's answer (a one-element list, per the spec).
+
+    An answer without either is transient: the request may exist, and the retry looks it up.
+    """
     item = first_item(body)
     if not isinstance(item, dict):
-        raise Open311Error("The Open311 server answered with something that is not a request.")
+        raise Open311Error(
+            "The Open311 server answered with something that is not a request.", transient=True
+        )
     request_id, token = item.get("service_request_id"), item.get("token")
     if not present(request_id) and not present(token):
-        raise Open311Error("The Open311 server answered without a request id or a token.")
+        raise Open311Error(
+            "The Open311 server answered without a request id or a token.", transient=True
+        )
     return Submission(
         service_request_id=text_of(request_id),
         token=text_of(token),
