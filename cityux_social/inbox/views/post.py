@@ -139,6 +139,8 @@ class PostView(WagtailAdminTemplateMixin, View):
             data["latitude"],
             data["longitude"],
             data["place"],
+            attributes=data["attributes"],
+            address_id=data["address_id"],
         )
         ticket.refresh_from_db()
         if ticket.status == Ticket.Status.FAILED:
