@@ -251,3 +251,21 @@ def test_a_token_never_resolved_is_given_up_then_sent_again_once(
     ticket.refresh_from_db()
     assert ticket.status == Ticket.Status.OPEN and ticket.service_request_id == "6001"
     assert len(open311.posts) == 2 and len(open311.service_requests) == 1
+
+
+def test_retention_scrubs_the_attribute_answers_and_address_id(light_post, works_lead, db):
+    from cityux_social.retention import scrub_author_data
+
+    ticket = Ticket.objects.create(
+        post=light_post,
+        backend=Ticket.Backend.OPEN311,
+        attributes={"NOTES": "Ana from 12 Elm says it buzzes"},
+        address_id="ADDR-12",
+        service_request_id="0",
+    )
+    SocialPost.objects.filter(pk=light_post.pk).update(
+        fetched_at=timezone.now() - datetime.timedelta(days=400)
+    )
+    scrub_author_data()
+    ticket.refresh_from_db()
+    assert (ticket.attributes, ticket.address_id, ticket.service_request_id) == ({}, "", "0")
