@@ -37,6 +37,7 @@ ENTRIES = (
     ("cityux-social-scrub-authors", "cityux_social.scrub_author_data", DAY),
     ("cityux-social-fetch", "cityux_social.fetch_sources", MINUTE),
     ("cityux-social-retrain", "cityux_social.retrain_classifier", 60 * MINUTE),
+    ("cityux-social-open311-services", "cityux_social.refresh_open311_services", 60 * MINUTE),
     ("cityux-social-sync-tickets", "cityux_social.sync_tickets", 5 * MINUTE),
 )
 

@@ -33,12 +33,17 @@ DEFAULTS = {
     # Share of the decisions held out to measure precision and recall.
     "HOLDOUT_FRACTION": 0.25,
     # The city's Open311 GeoReport v2 server: base URL (ending in /), the environment variable
-    # that holds the API key, the jurisdiction id (if the server wants one) and a timeout.
+    # that holds the API key, the jurisdiction id (if the server wants one), a timeout, the
+    # format spoken ("json" or "xml"), the server's cap on GET requests answers, and how long a
+    # token may stay unresolved before the ticket fails with the server's last answer.
     "OPEN311": {
         "ENDPOINT": "",
         "API_KEY_ENV": "CITYUX_OPEN311_API_KEY",
         "JURISDICTION_ID": "",
         "TIMEOUT": 10.0,
+        "FORMAT": "json",
+        "LOOKUP_CAP": 1000,
+        "TOKEN_GIVE_UP_HOURS": 48,
     },
 }
 

@@ -58,8 +58,13 @@ def accept(
     latitude=None,
     longitude=None,
     place="",
+    attributes=None,
+    address_id="",
 ):
-    """Accept `post` as a request of `request_type`; its ticket is sent in the background."""
+    """Accept `post` as a request of `request_type`; its ticket is sent in the background.
+
+    `attributes` are the answers to the Open311 service's attributes (code -> value), kept on
+    the ticket so that every attempt sends the same."""
     require_post(user, post)
     if department is None or not can_see_department(user, department):
         raise PermissionDenied
@@ -86,7 +91,12 @@ def accept(
         locked.decided_at = timezone.now()
         locked.dismiss_reason = ""
         locked.save()
-        ticket = Ticket.objects.create(post=locked, backend=request_type.ticket_backend)
+        ticket = Ticket.objects.create(
+            post=locked,
+            backend=request_type.ticket_backend,
+            attributes=attributes or {},
+            address_id=(address_id or "").strip(),
+        )
         transaction.on_commit(lambda: _enqueue_submission(ticket.pk))
     post.refresh_from_db()
     return ticket
@@ -178,12 +188,27 @@ class BulkResult:
     skipped: list = field(default_factory=list)  # (post, reason)
 
 
+def needs_details(request_type):
+    """Whether the type's Open311 service has required attributes (only its page asks them)."""
+    from .tickets.models import Open311Service
+
+    if request_type.ticket_backend != Ticket.Backend.OPEN311:
+        return False
+    service = Open311Service.objects.filter(
+        service_code=request_type.open311_service_code, metadata=True
+    ).first()
+    return service is not None and any(a.required and a.variable for a in service.attributes)
+
+
 def bulk_accept(posts, user):
     """Accept each post as the type and department proposed for it, its text as description."""
     result = BulkResult()
     for post in posts:
         if post.request_type_id is None:
             result.skipped.append((post, "no proposed type"))
+            continue
+        if needs_details(post.request_type):
+            result.skipped.append((post, "its type needs details: accept it on its own page"))
             continue
         try:
             accept(

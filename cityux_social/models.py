@@ -255,4 +255,4 @@ class ClassifierModel(models.Model):
         return f"Classifier of {self.created:%Y-%m-%d %H:%M} ({self.decisions_used} decisions)"
 
 
-from .tickets.models import Reply, Ticket  # noqa: E402,F401
+from .tickets.models import Open311Service, Reply, Ticket  # noqa: E402,F401

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from cityux.access import departments_for_user
 
 from ..models import RequestType
+from .attribute_fields import add_attribute_fields, attribute_groups, clean_group
 
 DISMISS_REASONS = [
     ("Not a service request", _("Not a service request")),
@@ -46,11 +47,30 @@ class AcceptForm(forms.Form):
         label=_("Longitude"), required=False, min_value=-180, max_value=180
     )
     place = forms.CharField(label=_("Address or place"), required=False, max_length=500)
+    address_id = forms.CharField(
+        label=_("Address id in the city's register"),
+        required=False,
+        max_length=128,
+        help_text=_("Optional: sent to the city's request system as its own address id."),
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["request_type"].queryset = request_types_for(user)
+        types = request_types_for(user)
+        self.fields["request_type"].queryset = types
         self.fields["department"].queryset = departments_for_user(user)
+        self.main_field_names = list(self.fields)
+        self.attribute_groups = attribute_groups(list(types))
+        add_attribute_fields(self, self.attribute_groups)
+
+    def main_fields(self):
+        return [self[name] for name in self.main_field_names]
+
+    def groups(self):
+        """The attribute groups with their bound fields, for the template."""
+        for group in self.attribute_groups:
+            group.bound = [self[name] for name in group.names.values()]
+        return self.attribute_groups
 
     def clean(self):
         cleaned = super().clean()
@@ -72,8 +92,13 @@ class AcceptForm(forms.Form):
             and request_type.ticket_backend == RequestType.TicketBackend.OPEN311
             and latitude is None
             and not cleaned.get("place", "").strip()
+            and not cleaned.get("address_id", "").strip()
         ):
             self.add_error("place", _("The city's request system needs a location or address."))
+        cleaned["attributes"] = {}
+        for group in self.attribute_groups:
+            if request_type is not None and group.request_type.pk == request_type.pk:
+                cleaned["attributes"] = clean_group(self, group, cleaned)
         return cleaned
 
 

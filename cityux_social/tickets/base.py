@@ -52,6 +52,21 @@ class Open311Settings:
     api_key: str
     jurisdiction_id: str
     timeout: float
+    fmt: str = "json"
+    lookup_cap: int = 1000
+    token_give_up: datetime.timedelta = datetime.timedelta(hours=48)
+
+    def client(self):
+        from .open311 import Open311Client
+
+        return Open311Client(
+            self.endpoint,
+            self.api_key,
+            self.jurisdiction_id,
+            self.timeout,
+            fmt=self.fmt,
+            lookup_cap=self.lookup_cap,
+        )
 
 
 def open311_settings():
@@ -62,12 +77,15 @@ def open311_settings():
         api_key=os.environ.get(config["API_KEY_ENV"], ""),
         jurisdiction_id=config["JURISDICTION_ID"],
         timeout=float(config["TIMEOUT"]),
+        fmt=str(config["FORMAT"]).lower(),
+        lookup_cap=int(config["LOOKUP_CAP"]),
+        token_give_up=datetime.timedelta(hours=float(config["TOKEN_GIVE_UP_HOURS"])),
     )
 
 
 def backend_for(ticket):
     from .email import EmailTicketBackend
-    from .open311 import Open311TicketBackend
+    from .open311_backend import Open311TicketBackend
 
     backends = {
         Ticket.Backend.OPEN311: Open311TicketBackend,

@@ -28,6 +28,12 @@ class Ticket(models.Model):
     backend = models.CharField(max_length=16, choices=Backend.choices)
     service_request_id = models.CharField(max_length=128, blank=True)
     token = models.CharField(max_length=128, blank=True)
+    # When the server answered with the token: resolve_token gives up after TOKEN_GIVE_UP_HOURS.
+    token_received_at = models.DateTimeField(null=True, blank=True)
+    # The answers to the service definition's attributes given when accepting (code -> value,
+    # a list for a multivaluelist), and the city's address id if staff gave one.
+    attributes = models.JSONField(default=dict, blank=True)
+    address_id = models.CharField(max_length=128, blank=True)
     # Sent with every submission of this ticket, so a retry can find a request whose answer
     # was lost instead of creating a second one (see open311.py).
     submission_key = models.UUIDField(default=uuid.uuid4, editable=False, unique=True)
@@ -58,6 +64,44 @@ class Ticket(models.Model):
         if self.backend == self.Backend.EMAIL and self.pk:
             return f"E-{self.pk}"
         return ""
+
+
+class Open311Service(models.Model):
+    """A service the city's Open311 server publishes, and its definition when it has one.
+
+    Cached from `GET services` and `GET services/{code}` by the `refresh_open311_services`
+    task, so the accept form can show a service's attributes without asking the server.
+    """
+
+    service_code = models.CharField(_("service code"), max_length=64, unique=True)
+    service_name = models.CharField(_("name"), max_length=255, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    group = models.CharField(_("group"), max_length=255, blank=True)
+    keywords = models.TextField(_("keywords"), blank=True)
+    type = models.CharField(_("type"), max_length=32, blank=True)
+    # Whether the service has a definition with attributes (the spec's `metadata`).
+    metadata = models.BooleanField(_("has attributes"), default=False)
+    # The definition as the server sent it (JSON or XML read into the same shape), {} if none.
+    definition = models.JSONField(_("definition"), default=dict, blank=True)
+    # False once the server stopped listing the service (kept: tickets may still refer to it).
+    listed = models.BooleanField(_("listed by the server"), default=True)
+    fetched_at = models.DateTimeField(_("fetched"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["service_code"]
+        verbose_name = _("Open311 service")
+        verbose_name_plural = _("Open311 services")
+
+    def __str__(self):
+        if self.service_name:
+            return f"{self.service_code} ({self.service_name})"
+        return self.service_code
+
+    @property
+    def attributes(self):
+        from .georeport import parse_attributes
+
+        return parse_attributes(self.definition) if self.metadata else []
 
 
 class Reply(models.Model):

@@ -35,3 +35,15 @@ def sync_tickets(limit=500):
         if due_for_automatic_retry(ticket, now):
             submit(ticket.pk)
     return {"followed": followed, "replies_sent": send_queued_replies()}
+
+
+@shared_task(name="cityux_social.refresh_open311_services")
+def refresh_open311_services():
+    """Cache the Open311 server's services and their definitions (the accept form reads them)."""
+    from .base import open311_settings
+    from .services import refresh_services
+
+    config = open311_settings()
+    if not config.endpoint or not config.api_key:
+        return {"services": 0, "skipped": "no Open311 endpoint or API key configured"}
+    return {"services": refresh_services(config.client())}

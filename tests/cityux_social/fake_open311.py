@@ -1,54 +1,51 @@
-"""A local Open311 GeoReport v2 server for tests: the real endpoints, JSON and error shapes.
+"""A local Open311 GeoReport v2 server for tests that validates requests as the spec says.
 
     with FakeOpen311(api_key="secret") as server:
-        client = Open311Client(server.base_url, "secret")
+        client = Open311Client(server.base_url, "secret", fmt="xml")
         ...
         server.close_request("6001", notes="Filled on Tuesday")
 
-It validates what a real server validates (api_key, jurisdiction_id, a known service_code, a
-location), answers with the spec's shapes (a one-element list with `service_request_id` or a
-`token`; errors as `[{"code": 400, "description": "…"}]`), records every request it receives
-(`.received`), and can be told to misbehave for the next calls: `fail_next("400" | "403" |
-"500" | "hang" | "hang_after_create")`, or to answer tokens only (`token_only = True`).
+Every endpoint answers in the format its extension names (`.json` or `.xml`), in the shapes of
+the spec's own examples: services with `metadata`, a service definition with attributes of every
+datatype, one-element request lists with `service_request_id` or `token`, error lists. It refuses
+what a strict server refuses: a POST whose Content-Type is not form-urlencoded UTF-8, a missing
+or wrong api_key (403), a wrong jurisdiction_id or unknown service_code (404), no location
+(lat & long, address_string or address_id), missing required attributes, values outside their
+list or of the wrong datatype, `attribute[code]` for a multi-value list (it wants repeated
+`attribute[code][]`), unknown attributes, bad dates or statuses in a search, a search window
+over 90 days. A search answers at most `cap` requests (1,000 by default), newest first.
+
+It records every request (`.received`) and can be told to misbehave for the next calls:
+`fail_next("400" | "403" | "500" | "hang" | "hang_after_create" | "garbage")` (next POST unless
+`on="GET"` or `"any"`), to answer tokens
+only (`token_only = True`), to number requests from `first_id` (0 included).
 """
 
 import datetime
 import json
+import re
 import threading
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qsl, urlsplit
+from xml.sax.saxutils import escape
 
-# The services a city publishes at services.json (shape of the spec's example, our values).
-SERVICES = [
-    {
-        "service_code": "POTHOLE",
-        "service_name": "Pothole",
-        "description": "A hole in the road surface.",
-        "metadata": False,
-        "type": "realtime",
-        "keywords": "pothole, road, street",
-        "group": "Streets",
-    },
-    {
-        "service_code": "MISSED-BIN",
-        "service_name": "Missed garbage pickup",
-        "description": "Household waste was not collected on the scheduled day.",
-        "metadata": False,
-        "type": "batch",
-        "keywords": "garbage, trash, pickup",
-        "group": "Sanitation",
-    },
-    {
-        "service_code": "CODE",
-        "service_name": "Code violation",
-        "description": "Overgrown lots, junk cars, unsafe structures.",
-        "metadata": False,
-        "type": "realtime",
-        "keywords": "junk, abandoned, overgrown",
-        "group": "Code Enforcement",
-    },
-]
+from tests.cityux_social.open311_spec import DEFINITIONS, SERVICES
+
+FORM_TYPE = re.compile(r"^application/x-www-form-urlencoded;\s*charset=utf-8$", re.IGNORECASE)
+ATTRIBUTE = re.compile(r"^attribute\[([^\[\]]+)\](\[\])?$")
+SINGLE_FIELDS = (
+    "api_key jurisdiction_id service_code lat long address_string address_id email device_id "
+    "account_id first_name last_name phone description media_url"
+).split()
+XML_ITEMS = {
+    "services": "service",
+    "service_requests": "request",
+    "errors": "error",
+    "attributes": "attribute",
+    "values": "value",
+}
+MAX_WINDOW = datetime.timedelta(days=90)
 
 
 @dataclass
@@ -56,7 +53,9 @@ class Received:
     method: str
     path: str
     query: dict
-    form: dict = field(default_factory=dict)
+    form: dict = field(default_factory=dict)  # first value of each field
+    pairs: list = field(default_factory=list)  # every (name, value), in order
+    content_type: str = ""
 
 
 def _now():
@@ -64,28 +63,94 @@ def _now():
 
 
 def _w3c(moment):
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return moment.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _parse_w3c(text):
     try:
-        return datetime.datetime.fromisoformat(text.replace("Z", "+00:00"))
+        moment = datetime.datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
         return None
+    return moment if moment.tzinfo else None
+
+
+def _error(status, *descriptions):
+    return status, [{"code": status, "description": d} for d in descriptions]
+
+
+def to_xml(tag, value):
+    """The spec's XML for a JSON-shaped value (lists under their container's item tag)."""
+    if isinstance(value, list):
+        item = XML_ITEMS.get(tag, "item")
+        return f"<{tag}>{''.join(to_xml(item, v) for v in value)}</{tag}>"
+    if isinstance(value, dict):
+        return f"<{tag}>{''.join(to_xml(k, v) for k, v in value.items())}</{tag}>"
+    if value is None:
+        return f"<{tag}/>"
+    if isinstance(value, bool):
+        value = "true" if value else "false"
+    return f"<{tag}>{escape(str(value))}</{tag}>"
+
+
+def render(payload, fmt, root):
+    if fmt == "xml":
+        return "application/xml; charset=utf-8", (
+            '<?xml version="1.0" encoding="utf-8"?>' + to_xml(root, payload)
+        ).encode()
+    return "application/json; charset=utf-8", json.dumps(payload).encode()
+
+
+def check_attributes(service_code, pairs):
+    """The errors in the `attribute[...]` fields of a POST for `service_code`."""
+    definition = DEFINITIONS.get(service_code, {"attributes": []})
+    attributes = {a["code"]: a for a in definition["attributes"] if a["variable"]}
+    given, errors = {}, []
+    for name, value in pairs:
+        if not name.startswith("attribute"):
+            continue
+        match = ATTRIBUTE.match(name)
+        if not match or match.group(1) not in attributes:
+            errors.append(f"{name} is not an attribute of {service_code}")
+            continue
+        code, multi = match.group(1), bool(match.group(2))
+        if multi != (attributes[code]["datatype"] == "multivaluelist"):
+            form = f"attribute[{code}][]" if not multi else f"attribute[{code}]"
+            errors.append(f"{code} must be sent as {form}")
+            continue
+        if not multi and code in given:
+            errors.append(f"attribute[{code}] was given twice")
+        given.setdefault(code, []).append(value)
+    for code, attribute in attributes.items():
+        values = [v for v in given.get(code, []) if v != ""]
+        if attribute["required"] and not values:
+            errors.append(f"{code} is required: {attribute['description']}")
+        keys = {v["key"] for v in attribute.get("values") or []}
+        for value in values:
+            datatype = attribute["datatype"]
+            if datatype.endswith("valuelist") and value not in keys:
+                errors.append(f"{value} is not a value of {code}")
+            elif datatype == "number" and not re.fullmatch(r"-?\d+(\.\d+)?", value):
+                errors.append(f"{code} must be a number")
+            elif datatype == "datetime" and _parse_w3c(value) is None:
+                errors.append(f"{code} must be a W3C datetime")
+    return errors
 
 
 class FakeOpen311:
-    def __init__(self, api_key="test-key", jurisdiction_id="", hang_seconds=5.0):
+    def __init__(
+        self, api_key="test-key", jurisdiction_id="", hang_seconds=5.0, cap=1000, first_id=6001
+    ):
         self.api_key = api_key
         self.jurisdiction_id = jurisdiction_id
         self.hang_seconds = hang_seconds
+        self.cap = cap
         self.token_only = False
         self.received = []
-        self.service_requests = {}  # id -> the stored request, as GET requests/{id}.json shows it
+        self.service_requests = {}  # id -> the stored request, as GET requests/{id} shows it
         self.tokens = {}  # token -> request id ("" until resolve_tokens())
         self._pending_by_token = {}  # token -> the form posted, until resolve_tokens()
         self._failures = []
-        self._next_id = 6001
+        self._next_id = first_id
         self._lock = threading.Lock()
         self._stopping = threading.Event()
         self._server = None
@@ -117,9 +182,9 @@ class FakeOpen311:
         host, port = self._server.server_address[:2]
         return f"http://{host}:{port}/open311/v2"
 
-    def fail_next(self, kind, times=1):
-        """Misbehave on the next `times` calls: "400", "403", "500", "hang", "hang_after_create"."""
-        self._failures.extend([kind] * times)
+    def fail_next(self, kind, times=1, on="POST"):
+        """Misbehave on the next `times` calls with method `on` ("GET", "POST" or "any")."""
+        self._failures.extend([(kind, on)] * times)
 
     def close_request(self, request_id, notes="Repaired by the road crew."):
         item = self.service_requests[str(request_id)]
@@ -133,17 +198,27 @@ class FakeOpen311:
             if not request_id:
                 self.tokens[token] = self._create(self._pending_by_token.pop(token))
 
+    def add_requests(self, count, service_code, at, description="Someone else's report"):
+        """`count` requests of other reporters, all requested at `at` (a busy service)."""
+        return [
+            self._create(
+                {"service_code": service_code, "description": description, "address_string": "x"},
+                at=at,
+            )
+            for _ in range(count)
+        ]
+
     @property
     def posts(self):
         return [r for r in self.received if r.method == "POST"]
 
     # -- behaviour --------------------------------------------------------------------------
 
-    def _create(self, form):
+    def _create(self, form, at=None):
         with self._lock:
             request_id = str(self._next_id)
             self._next_id += 1
-        now = _w3c(_now())
+        stamp = _w3c(at or _now())
         service = next(s for s in SERVICES if s["service_code"] == form["service_code"])
         self.service_requests[request_id] = {
             "service_request_id": request_id,
@@ -154,11 +229,11 @@ class FakeOpen311:
             "description": form.get("description", ""),
             "agency_responsible": "Public Works",
             "service_notice": "Crews usually respond within 5 business days.",
-            "requested_datetime": now,
-            "updated_datetime": now,
+            "requested_datetime": stamp,
+            "updated_datetime": stamp,
             "expected_datetime": None,
             "address": form.get("address_string", ""),
-            "address_id": None,
+            "address_id": form.get("address_id") or None,
             "zipcode": None,
             "lat": float(form["lat"]) if form.get("lat") else None,
             "long": float(form["long"]) if form.get("long") else None,
@@ -166,99 +241,136 @@ class FakeOpen311:
         }
         return request_id
 
-    def _validate(self, form):
-        errors = []
+    def _validate_post(self, received):
+        if not FORM_TYPE.match(received.content_type):
+            return _error(
+                400,
+                f"Content-Type must be form-urlencoded UTF-8, not "
+                f"{received.content_type or 'none'}",
+            )
+        form = received.form
         if form.get("api_key") != self.api_key:
-            return 403, [{"code": 403, "description": "Invalid api_key"}]
+            return _error(403, "Invalid api_key")
+        names = [name for name, _ in received.pairs]
+        twice = sorted({n for n in names if n in SINGLE_FIELDS and names.count(n) > 1})
+        if twice:
+            return _error(400, *(f"{n} was given more than once" for n in twice))
         if self.jurisdiction_id and form.get("jurisdiction_id") != self.jurisdiction_id:
-            errors.append({"code": 404, "description": "jurisdiction_id not found"})
-        if not form.get("service_code"):
-            errors.append({"code": 400, "description": "service_code was not provided"})
-        elif form["service_code"] not in {s["service_code"] for s in SERVICES}:
-            errors.append({"code": 404, "description": "service_code not found"})
+            return _error(404, "jurisdiction_id not found")
+        errors = []
+        code = form.get("service_code")
+        if not code:
+            return _error(400, "service_code was not provided")
+        if code not in {s["service_code"] for s in SERVICES}:
+            return _error(404, "service_code not found")
         has_point = form.get("lat") and form.get("long")
         if not has_point and not form.get("address_string") and not form.get("address_id"):
-            errors.append(
-                {"code": 400, "description": "A location (lat & long, address_string) is required"}
-            )
+            errors.append("A location (lat & long, address_string or address_id) is required")
         if has_point:
             try:
                 float(form["lat"]), float(form["long"])
             except ValueError:
-                errors.append({"code": 400, "description": "lat and long must be numbers"})
+                errors.append("lat and long must be numbers")
         if len(form.get("description", "")) > 4000:
-            errors.append({"code": 400, "description": "description is over 4000 characters"})
-        return (400, errors) if errors else (None, None)
+            errors.append("description is over 4000 characters")
+        errors += check_attributes(code, received.pairs)
+        return _error(400, *errors) if errors else (None, None)
 
-    def handle(self, method, path, query, form):
-        """(status, JSON body) for one call; the HTTP plumbing is in the handler class."""
-        self.received.append(Received(method, path, query, form))
-        failure = self._failures.pop(0) if self._failures else None
-        if failure == "400":
-            return 400, [{"code": 400, "description": "Service temporarily not accepting requests"}]
-        if failure == "403":
-            return 403, [{"code": 403, "description": "Invalid api_key"}]
-        if failure == "500":
-            return 500, [{"code": 500, "description": "Internal error"}]
+    def handle(self, received, fmt):
+        """(status, payload, XML root) for one call; the HTTP plumbing is in the handler."""
+        self.received.append(received)
+        failure = None
+        for index, (_kind, on) in enumerate(self._failures):
+            if on in (received.method, "any"):
+                failure = self._failures.pop(index)[0]
+                break
+        if failure in ("400", "403", "500"):
+            description = {
+                "400": "Service temporarily not accepting requests",
+                "403": "Invalid api_key",
+                "500": "Internal error",
+            }[failure]
+            return (*_error(int(failure), description), "errors")
         if failure == "hang":
             self._stopping.wait(self.hang_seconds)
-            return 503, [{"code": 503, "description": "Gave up"}]
-        prefix = "/open311/v2/"
-        if not path.startswith(prefix):
-            return 404, [{"code": 404, "description": "Not found"}]
-        route = path[len(prefix) :]
-        if method == "POST" and route == "requests.json":
-            status, errors = self._validate(form)
+            return (*_error(503, "Gave up"), "errors")
+        if failure == "garbage":
+            return 200, "<html>Proxy error</html>", "raw"
+        route = received.path[len("/open311/v2/") : -len(fmt) - 1]
+        method, query = received.method, received.query
+        if method == "POST" and route == "requests":
+            status, errors = self._validate_post(received)
             if status:
-                return status, errors
+                return status, errors, "errors"
             if self.token_only:
                 token = f"tok-{len(self.tokens) + 1:04d}"
                 self.tokens[token] = ""
-                self._pending_by_token[token] = form
-                return 200, [{"token": token}]
-            request_id = self._create(form)
+                self._pending_by_token[token] = received.form
+                return 200, [{"token": token}], "service_requests"
+            request_id = self._create(received.form)
             if failure == "hang_after_create":  # created, but the answer never arrives in time
                 self._stopping.wait(self.hang_seconds)
-            return 200, [
-                {
-                    "service_request_id": request_id,
-                    "service_notice": "Crews usually respond within 5 business days.",
-                    "account_id": None,
-                }
-            ]
+            notice = "Crews usually respond within 5 business days."
+            answer = {"service_request_id": request_id, "service_notice": notice}
+            return 200, [{**answer, "account_id": None}], "service_requests"
         if method != "GET":
-            return 405, [{"code": 405, "description": "Method not allowed"}]
+            return (*_error(405, "Method not allowed"), "errors")
         if self.jurisdiction_id and query.get("jurisdiction_id") != self.jurisdiction_id:
-            return 404, [{"code": 404, "description": "jurisdiction_id not found"}]
-        if route == "services.json":
-            return 200, SERVICES
-        if route == "requests.json":
-            return 200, self._search(query)
-        if route.startswith("requests/") and route.endswith(".json"):
-            item = self.service_requests.get(route[len("requests/") : -len(".json")])
+            return (*_error(404, "jurisdiction_id not found"), "errors")
+        if route == "services":
+            return 200, SERVICES, "services"
+        if route.startswith("services/"):
+            definition = DEFINITIONS.get(route[len("services/") :])
+            if definition is None:
+                return (*_error(404, "service_code not found"), "errors")
+            return 200, definition, "service_definition"
+        if route == "requests":
+            status, payload = self._search(query)
+            return status, payload, "service_requests" if status == 200 else "errors"
+        if route.startswith("requests/"):
+            item = self.service_requests.get(route[len("requests/") :])
             if item is None:
-                return 404, [{"code": 404, "description": "service_request_id not found"}]
-            return 200, [item]
-        if route.startswith("tokens/") and route.endswith(".json"):
-            token = route[len("tokens/") : -len(".json")]
+                return (*_error(404, "service_request_id not found"), "errors")
+            return 200, [item], "service_requests"
+        if route.startswith("tokens/"):
+            token = route[len("tokens/") :]
             if token not in self.tokens:
-                return 404, [{"code": 404, "description": "token not found"}]
+                return (*_error(404, "token not found"), "errors")
             if not self.tokens[token]:
-                return 404, [{"code": 404, "description": "token not yet processed"}]
-            return 200, [{"service_request_id": self.tokens[token], "token": token}]
-        return 404, [{"code": 404, "description": "Not found"}]
+                return (*_error(404, "token not yet processed"), "errors")
+            return (
+                200,
+                [{"service_request_id": self.tokens[token], "token": token}],
+                ("service_requests"),
+            )
+        return (*_error(404, "Not found"), "errors")
 
     def _search(self, query):
+        errors = []
+        end = _parse_w3c(query["end_date"]) if "end_date" in query else _now()
+        start = _parse_w3c(query["start_date"]) if "start_date" in query else None
+        if end is None or ("start_date" in query and start is None):
+            errors.append("start_date and end_date must be W3C datetimes with an offset")
+        elif start is None:
+            start = end - MAX_WINDOW
+        elif end - start > MAX_WINDOW:
+            errors.append("start_date to end_date may not span more than 90 days")
+        statuses = set(query.get("status", "open,closed").split(","))
+        if not statuses <= {"open", "closed"}:
+            errors.append("status must be open, closed or both")
+        if errors:
+            return _error(400, *errors)
         items = list(self.service_requests.values())
         if query.get("service_code"):
             codes = set(query["service_code"].split(","))
             items = [i for i in items if i["service_code"] in codes]
-        if query.get("status"):
-            items = [i for i in items if i["status"] == query["status"]]
-        start = _parse_w3c(query.get("start_date", ""))
-        if start:
-            items = [i for i in items if _parse_w3c(i["requested_datetime"]) >= start]
-        return items
+        items = [
+            i
+            for i in items
+            if i["status"] in statuses and start <= _parse_w3c(i["requested_datetime"]) <= end
+        ]
+        items.sort(key=lambda i: i["requested_datetime"], reverse=True)
+        return 200, items[: self.cap]
 
     def _handler_class(self):
         fake = self
@@ -266,17 +378,30 @@ class FakeOpen311:
         class Handler(BaseHTTPRequestHandler):
             def _respond(self, method):
                 parts = urlsplit(self.path)
-                query = {k: v[0] for k, v in parse_qs(parts.query).items()}
-                form = {}
+                fmt = parts.path.rsplit(".", 1)[-1] if "." in parts.path else ""
+                query_pairs = parse_qsl(parts.query, keep_blank_values=True)
+                received = Received(method, parts.path, dict(query_pairs), {}, [], "")
                 if method == "POST":
                     length = int(self.headers.get("Content-Length") or 0)
-                    body = self.rfile.read(length).decode()
-                    form = {k: v[0] for k, v in parse_qs(body, keep_blank_values=True).items()}
-                status, payload = fake.handle(method, parts.path, query, form)
-                data = json.dumps(payload).encode()
+                    body = self.rfile.read(length).decode("utf-8")
+                    received.pairs = parse_qsl(body, keep_blank_values=True, encoding="utf-8")
+                    received.form = {}
+                    for name, value in received.pairs:
+                        received.form.setdefault(name, value)
+                    received.content_type = self.headers.get("Content-Type", "")
+                if fmt not in ("json", "xml") or not parts.path.startswith("/open311/v2/"):
+                    fake.received.append(received)
+                    status, payload, root = (*_error(404, "Not found"), "errors")
+                    fmt = "json"
+                else:
+                    status, payload, root = fake.handle(received, fmt)
+                if root == "raw":
+                    content_type, data = "text/html", payload.encode()
+                else:
+                    content_type, data = render(payload, fmt, root)
                 try:
                     self.send_response(status)
-                    self.send_header("Content-Type", "application/json; charset=utf-8")
+                    self.send_header("Content-Type", content_type)
                     self.send_header("Content-Length", str(len(data)))
                     self.end_headers()
                     self.wfile.write(data)
