@@ -28,10 +28,16 @@ DEFAULTS = {
     "CLASSIFIER_MIN_DECISIONS": 40,
     # retrain_classifier trains a new model once this many decisions are newer than the last one.
     "RETRAIN_AFTER_DECISIONS": 25,
-    # Proposals below this confidence go to "needs review".
+    # Proposals below this confidence go to "needs review" until a model's own threshold can be
+    # measured (then the threshold that reaches ROUTING_TARGET_PRECISION applies).
     "REVIEW_CONFIDENCE": 0.6,
-    # Share of the decisions held out to measure precision and recall.
-    "HOLDOUT_FRACTION": 0.25,
+    # Model selection and quality figures: repeated stratified k-fold cross-validation.
+    "CV_FOLDS": 5,
+    "CV_REPEATS": 3,
+    # Below this many decisions of a type, its precision and recall are "too few to say".
+    "QUALITY_MIN_DECISIONS_PER_TYPE": 10,
+    # Precision that proposals routed without review must reach (one-sided 90 % confidence).
+    "ROUTING_TARGET_PRECISION": 0.9,
     # The city's Open311 GeoReport v2 server: base URL (ending in /), the environment variable
     # that holds the API key, the jurisdiction id (if the server wants one), a timeout, the
     # format spoken ("json" or "xml"), the server's cap on GET requests answers, and how long a

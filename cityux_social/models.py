@@ -236,12 +236,33 @@ class SocialPost(models.Model):
 
 
 class ClassifierModel(models.Model):
-    """A trained request classifier with its held-out scores; at most one is active."""
+    """A trained request classifier, why it was chosen and its cross-validated figures.
+
+    At most one is active. `candidates` holds each candidate kind's cross-validated macro-F1
+    (and spread, temperature); `per_type` each class's precision and recall with 95 % intervals,
+    or "too_few" below the minimum of decisions. `measured` is False when the decisions were
+    too few to cross-validate at all.
+    """
+
+    KIND_CHOICES = [
+        ("seeded", _("rule-seeded (word and character n-grams)")),
+        ("baseline", _("tuned linear baseline")),
+        ("blend", _("blend of the two")),
+    ]
 
     created = models.DateTimeField(_("created"), auto_now_add=True)
     decisions_used = models.PositiveIntegerField(_("decisions used"), default=0)
-    precision = models.FloatField(_("precision (macro, held out)"), null=True, blank=True)
-    recall = models.FloatField(_("recall (macro, held out)"), null=True, blank=True)
+    kind = models.CharField(_("model"), max_length=16, choices=KIND_CHOICES, default="seeded")
+    reason = models.TextField(_("why this model"), blank=True)
+    candidates = models.JSONField(_("candidates' scores"), default=dict, blank=True)
+    per_type = models.JSONField(_("per-type figures"), default=dict, blank=True)
+    measured = models.BooleanField(_("measured"), default=False)
+    macro_f1 = models.FloatField(_("macro-F1 (cross-validated)"), null=True, blank=True)
+    precision = models.FloatField(_("precision (macro, cross-validated)"), null=True, blank=True)
+    recall = models.FloatField(_("recall (macro, cross-validated)"), null=True, blank=True)
+    threshold = models.FloatField(_("routing threshold"), null=True, blank=True)
+    routed_precision = models.FloatField(_("routed precision"), null=True, blank=True)
+    coverage = models.FloatField(_("coverage"), null=True, blank=True)
     active = models.BooleanField(_("active"), default=False)
     estimator = models.BinaryField(_("estimator"))
 

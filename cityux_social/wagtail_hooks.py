@@ -14,7 +14,7 @@ from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
 from wagtail_modeladmin.helpers import PermissionHelper
 from wagtail_modeladmin.options import ModelAdmin
-from wagtail_modeladmin.views import IndexView
+from wagtail_modeladmin.views import IndexView, InspectView
 
 from cityux.access import departments_for_user, sees_every_department, visible_department_ids
 from cityux.admin import DepartmentMenuItem, DepartmentScopedModelAdminMixin
@@ -22,6 +22,7 @@ from cityux.exports import formula_safe
 from cityux.models import Department
 from cityux.viewsets import MENU_HOOK
 
+from .conf import social_setting
 from .inbox import urls as inbox_urls
 from .models import ClassifierModel, RequestType, Source
 
@@ -201,19 +202,45 @@ class ReadOnlyPermissionHelper(PermissionHelper):
         return False
 
 
+class ClassifierInspectView(InspectView):
+    """Why the model was chosen (every candidate's score), per-type figures, the threshold."""
+
+    def get_field_display_value(self, field_name, field=None):
+        from .classifier import display
+
+        record = self.instance
+        if field_name == "candidates":
+            return display.candidates_table(record)
+        if field_name == "per_type":
+            names = {str(pk): name for pk, name in RequestType.objects.values_list("pk", "name")}
+            return display.per_type_table(record, names)
+        if field_name == "threshold":
+            return display.routing_summary(record, social_setting("REVIEW_CONFIDENCE"))
+        return super().get_field_display_value(field_name, field)
+
+
 class ClassifierModelAdmin(DepartmentScopedModelAdminMixin, ModelAdmin):
     model = ClassifierModel
     index_view_class = formula_safe(IndexView)
+    inspect_view_class = ClassifierInspectView
     menu_label = _("Request classifier")
     menu_icon = "cogs"
     menu_order = 176
     add_to_admin_menu = False
     permission_helper_class = ReadOnlyPermissionHelper
-    list_display = ("created", "decisions_used", "precision", "recall", "active")
-    list_filter = ("active",)
-    list_export = ("created", "decisions_used", "precision", "recall", "active")
+    list_display = (
+        "created", "decisions_used", "kind", "macro_f1", "precision", "recall", "threshold",
+        "active",
+    )  # fmt: skip
+    list_filter = ("active", "kind")
+    list_export = (
+        "created", "decisions_used", "kind", "reason", "macro_f1", "precision", "recall",
+        "threshold", "routed_precision", "coverage", "active",
+    )  # fmt: skip
     inspect_view_enabled = True
-    inspect_view_fields = ("created", "decisions_used", "precision", "recall", "active")
+    inspect_view_fields = (
+        "created", "decisions_used", "active", "kind", "candidates", "per_type", "threshold",
+    )  # fmt: skip
 
     def get_queryset(self, request):
         return super().get_queryset(request).defer("estimator")

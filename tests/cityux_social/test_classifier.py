@@ -7,9 +7,10 @@ from cityux_social.classifier import (
     NOT_A_REQUEST,
     Prediction,
     RequestClassifier,
-    fit_with_scores,
+    fit_selected,
     route,
     seed_examples,
+    select,
 )
 from cityux_social.models import ClassifierModel, SocialPost
 from cityux_social.rules import Match, RuleSet
@@ -39,16 +40,27 @@ def test_seed_examples_come_from_keywords_and_include_chatter():
     assert labels == {"1", "2", NOT_A_REQUEST}
 
 
-def test_held_out_precision_and_recall_are_measured():
-    model, scores = fit_with_scores(DECISIONS, SEEDS)
-    assert 0 < scores.precision <= 1
-    assert 0 < scores.recall <= 1
+def test_cross_validated_precision_and_recall_are_measured():
+    selection = select(DECISIONS, SEEDS, min_per_type=5)
+    model = fit_selected(DECISIONS, SEEDS, selection)
+    assert selection.measured
+    assert 0 < selection.precision <= 1
+    assert 0 < selection.recall <= 1
+    assert set(selection.candidates) == {"seeded", "baseline", "blend"}
     assert model.classes == ["1", "2", NOT_A_REQUEST]
 
 
-def test_too_few_decisions_give_no_scores_but_still_a_model():
-    model, scores = fit_with_scores(DECISIONS[:1] + DECISIONS[8:9], SEEDS)
-    assert scores.precision is None and scores.recall is None
+def test_too_few_decisions_give_no_scores_but_still_a_seeded_model():
+    decisions = DECISIONS[:1] + DECISIONS[8:9]
+    selection = select(decisions, SEEDS)
+    model = fit_selected(decisions, SEEDS, selection)
+    assert not selection.measured and selection.kind == "seeded"
+    assert selection.precision is None and selection.recall is None
+    assert selection.per_type == {
+        "1": {"decisions": 1, "too_few": True},
+        "2": {"decisions": 1, "too_few": True},
+    }
+    assert "Too few decisions" in selection.reason
     assert model.predict(["pothole"])[0] == ["1"]
 
 
@@ -107,12 +119,20 @@ def test_model_stays_inactive_below_the_minimum_of_decisions(decided_posts):
 
 
 @pytest.mark.django_db
-def test_trained_model_stores_held_out_scores_and_becomes_active(decided_posts, request_types):
+def test_trained_model_stores_its_selection_and_becomes_active(decided_posts, request_types):
     first = classifier.train(min_decisions=24)
     second = classifier.train(min_decisions=24)
     first.refresh_from_db()
     assert second.active and not first.active
-    assert 0 < second.precision <= 1 and 0 < second.recall <= 1
+    assert second.measured and second.kind in ("seeded", "baseline", "blend")
+    assert second.kind in second.reason and set(second.candidates) == {
+        "seeded",
+        "baseline",
+        "blend",
+    }
+    # 8 decisions of each kind, under the minimum of 10: no figure is claimed.
+    assert second.precision is None and second.recall is None
+    assert all(figure["too_few"] for figure in second.per_type.values())
     (prediction,) = classifier.predict(["Massive pothole on Juniper Street"])
     assert prediction.request_type_id == request_types["pothole"].pk
     assert prediction.department_id == request_types["pothole"].department_id
