@@ -206,8 +206,10 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE = {
     "cityux-analytics-drain-buffer": {
         "task": "cityux_analytics.drain_collect_buffer",
-        "schedule": 5.0,
+        "schedule": 2.0,
     },
+    # Live: a click reaches the dashboards within seconds (cityux_analytics/live.py).
+    "cityux-analytics-detect-live": {"task": "cityux_analytics.detect_live", "schedule": 2.0},
     "cityux-analytics-drain-spool": {"task": "cityux_analytics.drain_spool", "schedule": 60.0},
     "cityux-analytics-process-sessions": {
         "task": "cityux_analytics.process_sessions",
