@@ -17,6 +17,7 @@ from .replay import hooks as replay_hooks
 from .surveys import hooks as survey_hooks
 from .surveys import report_hooks
 from .views.collect_health import permission_policy as collect_health_policy
+from .views.live import live_now_section_context
 from .views.reports import frustration_section_context
 
 survey_hooks.register()
@@ -30,6 +31,17 @@ register_section(
         template_name="cityux_analytics/hub/frustration.html",
         get_context=frustration_section_context,
         order=10,
+    )
+)
+
+
+register_section(
+    HubSection(
+        app_label="cityux_analytics",
+        title=_("Live now"),
+        template_name="cityux_analytics/hub/live_now.html",
+        get_context=live_now_section_context,
+        order=5,
     )
 )
 
