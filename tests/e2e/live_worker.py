@@ -13,6 +13,8 @@ import time
 import uuid
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_BROKER = "redis://127.0.0.1:6379/0"
 
@@ -83,3 +85,22 @@ def wait_until(condition, seconds, interval=0.5):
             return value
         time.sleep(interval)
     return None
+
+
+@pytest.fixture
+def live_worker(city_site):
+    """A worker with beat for the browser tests, the live server's collect view on its queue."""
+    from celery import current_app
+    from django.db import connection
+
+    from tests.cityux_analytics.conftest import celery_broker
+
+    broker = broker_url()
+    if problem := redis_problem(broker):
+        pytest.fail(problem)
+    with worker_with_beat(database_url(connection.settings_dict), broker) as (process, queue):
+        with celery_broker(broker, queue=queue):
+            app = current_app._get_current_object()
+            if not wait_until(lambda: app.control.ping(timeout=1), seconds=60):
+                pytest.fail(f"The Celery worker did not start (exit code {process.poll()})")
+            yield process

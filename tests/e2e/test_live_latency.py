@@ -4,19 +4,10 @@ minute, through a real Celery worker with beat on Redis (no test calls the pipel
 import time
 
 import pytest
-from celery import current_app
-from django.db import connection
 from wagtail.models import Page
 
-from tests.cityux_analytics.conftest import celery_broker
 from tests.e2e.helpers import accept_all, log_in
-from tests.e2e.live_worker import (
-    broker_url,
-    database_url,
-    redis_problem,
-    wait_until,
-    worker_with_beat,
-)
+from tests.e2e.live_worker import live_worker, wait_until  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 POTHOLE = "/public-works/report-a-pothole/"
@@ -44,19 +35,6 @@ KIND_COUNTS = """() => Object.fromEntries(
 )"""
 
 
-@pytest.fixture
-def live_worker(city_site):
-    broker = broker_url()
-    if problem := redis_problem(broker):
-        pytest.fail(problem)
-    with worker_with_beat(database_url(connection.settings_dict), broker) as (process, queue):
-        with celery_broker(broker, queue=queue):
-            app = current_app._get_current_object()
-            if not wait_until(lambda: app.control.ping(timeout=1), seconds=60):
-                pytest.fail(f"The Celery worker did not start: {process.poll()=}")
-            yield process
-
-
 def _shows_rage_dead_and_error(page, url):
     page.goto(url)
     counts = page.evaluate(KIND_COUNTS)
@@ -67,9 +45,8 @@ def _shows_rage_dead_and_error(page, url):
     )
 
 
-def test_rage_dead_and_error_clicks_show_on_the_dashboards_within_a_minute(
-    city_site, live_worker, new_context
-):
+@pytest.mark.usefixtures("live_worker")
+def test_rage_dead_and_error_clicks_show_on_the_dashboards_within_a_minute(city_site, new_context):
     resident = new_context().new_page()
     resident.goto(city_site.url + POTHOLE)
     accept_all(resident)
