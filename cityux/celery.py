@@ -22,7 +22,9 @@ DAY = 86400.0
 # (entry name, task name, schedule). The task name's prefix is the app that owns it.
 ENTRIES = (
     ("cityux-purge-tombstones", "cityux.purge_tombstones", DAY),
-    ("cityux-analytics-drain-buffer", "cityux_analytics.drain_collect_buffer", 5.0),
+    ("cityux-analytics-drain-buffer", "cityux_analytics.drain_collect_buffer", 2.0),
+    # Live: a click reaches the dashboards within seconds (cityux_analytics/live.py).
+    ("cityux-analytics-detect-live", "cityux_analytics.detect_live", 2.0),
     ("cityux-analytics-drain-spool", "cityux_analytics.drain_spool", MINUTE),
     ("cityux-analytics-process-sessions", "cityux_analytics.process_sessions", 5 * MINUTE),
     ("cityux-analytics-purge", "cityux_analytics.purge_expired", DAY),

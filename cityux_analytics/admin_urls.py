@@ -3,6 +3,7 @@
 from django.urls import path
 
 from .views.digest import digest_index, digest_preview
+from .views.live import live_now_json
 from .views.reports import ElementsReportView, ErrorsReportView, PagesReportView, PageUXReportView
 
 app_name = "cityux_analytics_reports"
@@ -21,6 +22,8 @@ urlpatterns = [
     *report("elements/", ElementsReportView, "elements"),
     *report("errors/", ErrorsReportView, "errors"),
     *report("page/<int:page_id>/", PageUXReportView, "page"),
+    path("live/", live_now_json, name="live"),
+    path("live/<slug:slug>/", live_now_json, name="live_department"),
     path("digest/", digest_index, name="digest"),
     path("digest/<int:department_id>/", digest_preview, name="digest_preview"),
 ]

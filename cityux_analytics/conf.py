@@ -44,6 +44,8 @@ class Thresholds:
     """
 
     rage_click_min_clicks: int = 3
+    # A streak whose clicks selected text: one triple click (3) is how a paragraph is selected.
+    rage_click_min_text_clicks: int = 4
     rage_click_gap_ms: int = 1000
     rage_click_distance_px: float = 30.0
     # Regular expressions searched case-insensitively in the clicked element's selector.

@@ -89,9 +89,11 @@ def detect_rage_clicks(events, thresholds):
     """Streaks of ≥ 3 clicks in one page view, each < 1000 ms after the previous click and
     < 30 px from it (|dx| + |dy|); one signal per streak, `count` = its length.
 
-    Clicks on text inputs (`input_kind` "text"), clicks that select text (`reaction`
-    "selection") and clicks on a selector matching `rage_click_ignored_selectors`
-    (`[data-cityux-no-rage]`, pagination and stepper controls) never count and break a streak.
+    Clicks on text inputs (`input_kind` "text") and clicks on a selector matching
+    `rage_click_ignored_selectors` (`[data-cityux-no-rage]`, pagination and stepper controls)
+    never count and break a streak. Clicking text fast selects it (`reaction` "selection"):
+    that is no answer to the visitor, so those clicks count, but a streak with one needs ≥ 4
+    clicks (`rage_click_min_text_clicks`), since one triple click selects a paragraph.
     The signal has the first click's time and selector.
     """
     clicks = _positions_of(events, "click")
@@ -108,13 +110,19 @@ def detect_rage_clicks(events, thresholds):
     selector = _text_values(events, "selector", clicks)
     counted = ~(
         (_values(events, "input_kind", clicks) == "text")
-        | (_values(events, "reaction", clicks) == "selection")
         | _matches_any(selector, thresholds.rage_click_ignored_selectors)
     )
     continues = close & counted & np.append(False, counted[:-1])
     continues &= ~_starts_page_view(events, clicks)
     first, length = _streaks(continues)
-    rage = counted[first] & (length >= thresholds.rage_click_min_clicks)
+    selected = _values(events, "reaction", clicks) == "selection"
+    selected_in_streak = np.add.reduceat(selected, first) > 0 if len(first) else selected
+    needed = np.where(
+        selected_in_streak,
+        thresholds.rage_click_min_text_clicks,
+        thresholds.rage_click_min_clicks,
+    )
+    rage = counted[first] & (length >= needed)
     first = first[rage]
     return _signals(events, clicks[first], RAGE_CLICK, length[rage], selector=selector[first])
 

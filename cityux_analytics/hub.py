@@ -9,10 +9,21 @@ from cityux.hub import HubSection, register_section
 
 
 def register_sections():
-    """Frustration, Surveys and Sessions worth watching, in this order on the hub."""
+    """Live now, Frustration, Surveys and Sessions worth watching, in this order on the hub."""
     from .surveys.report_views import survey_section_context
+    from .views.live import live_now_section_context
     from .views.reports import frustration_section_context
     from .worth.views import worth_section_context
+
+    register_section(
+        HubSection(
+            app_label="cityux_analytics",
+            title=_("Live now"),
+            template_name="cityux_analytics/hub/live_now.html",
+            get_context=live_now_section_context,
+            order=5,
+        )
+    )
 
     register_section(
         HubSection(

@@ -31,6 +31,9 @@ class TrackedSession(models.Model):
     page_views = models.PositiveIntegerField(_("page views"), default=0)
     events = models.PositiveIntegerField(_("events"), default=0)
     score = models.PositiveSmallIntegerField(_("frustration score"), null=True, blank=True)
+    # Live detection's cursor (live.py): the `events` count and last event id it has seen.
+    live_events = models.PositiveIntegerField(default=0)
+    live_event_pk = models.BigIntegerField(null=True, blank=True)
     # Only for residents who also agreed to personalisation: lets "My data" find the session.
     visitor_id = models.UUIDField(_("visitor id"), null=True, blank=True, db_index=True)
 

@@ -7,6 +7,7 @@ import datetime
 
 import pandas as pd
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from .conf import analytics_setting
@@ -50,17 +51,19 @@ def sessions_awaiting_detection(limit=500):
     )
 
 
-def events_frame(session_pks):
-    """The detectors' input DataFrame (see detectors.py) for these sessions."""
+def events_frame(session_pks, where=None):
+    """The detectors' input DataFrame (see detectors.py) for these sessions; `where` (a Q on
+    `session_id` and `view_id`) narrows it to some of their page views."""
+    where = where if where is not None else Q()
     rows = (
-        RawEvent.objects.filter(session_id__in=session_pks)
+        RawEvent.objects.filter(where, session_id__in=session_pks)
         .order_by("session_id", "ts", "pk")
         .values_list(*EVENT_COLUMNS)
     )
     events = pd.DataFrame.from_records(list(rows), columns=EVENT_COLUMNS)
     urls = pd.DataFrame.from_records(
         list(
-            PageView.objects.filter(session_id__in=session_pks).values_list(
+            PageView.objects.filter(where, session_id__in=session_pks).values_list(
                 "session_id", "view_id", "url"
             )
         ),
@@ -84,35 +87,13 @@ def detect_sessions(session_pks):
     """Detect and score these sessions; returns the local dates whose rollups changed."""
     if not session_pks:
         return set()
+    # Live detection (live.py) writes the signals of open sessions: one writer at a time.
+    list(TrackedSession.objects.select_for_update().filter(pk__in=session_pks).values("pk"))
     events = events_frame(session_pks)
     signals = detect_all(events)
     scores = score_sessions(signals, events)
-    views = {
-        (session_id, view_id): (page_id, department_id)
-        for session_id, view_id, page_id, department_id in PageView.objects.filter(
-            session_id__in=session_pks
-        ).values_list("session_id", "view_id", "page_id", "department_id")
-    }
     FrustrationSignal.objects.filter(session_id__in=session_pks).delete()
-    new_signals = []
-    for row in signals.itertuples(index=False):
-        session_id = int(row.session_id)
-        page_id, department_id = views.get((session_id, int(row.view_id)), (None, None))
-        new_signals.append(
-            FrustrationSignal(
-                session_id=session_id,
-                view_id=int(row.view_id),
-                url=row.url,
-                page_id=page_id,
-                department_id=department_id,
-                kind=row.kind,
-                selector=row.selector or "",
-                count=int(row.count),
-                detail=row.detail or "",
-                occurred_at=from_ms(int(row.ts)),
-            )
-        )
-    FrustrationSignal.objects.bulk_create(new_signals, batch_size=1000)
+    FrustrationSignal.objects.bulk_create(signal_rows(signals, session_pks), batch_size=1000)
     now = timezone.now()
     score_of = dict(zip(scores["session_id"].astype(int), scores["score"].astype(int), strict=True))
     sessions = list(TrackedSession.objects.filter(pk__in=session_pks))
@@ -126,6 +107,35 @@ def detect_sessions(session_pks):
         .values_list("started_at", flat=True)
         .distinct()
     )
+
+
+def signal_rows(signals, session_pks):
+    """FrustrationSignal instances (unsaved) for the detectors' `signals` frame."""
+    views = {
+        (session_id, view_id): (page_id, department_id)
+        for session_id, view_id, page_id, department_id in PageView.objects.filter(
+            session_id__in=session_pks
+        ).values_list("session_id", "view_id", "page_id", "department_id")
+    }
+    rows = []
+    for row in signals.itertuples(index=False):
+        session_id = int(row.session_id)
+        page_id, department_id = views.get((session_id, int(row.view_id)), (None, None))
+        rows.append(
+            FrustrationSignal(
+                session_id=session_id,
+                view_id=int(row.view_id),
+                url=row.url,
+                page_id=page_id,
+                department_id=department_id,
+                kind=row.kind,
+                selector=row.selector or "",
+                count=int(row.count),
+                detail=row.detail or "",
+                occurred_at=from_ms(int(row.ts)),
+            )
+        )
+    return rows
 
 
 def _day_bounds(day):
@@ -155,20 +165,66 @@ def _nullable(value):
 
 
 @transaction.atomic
-def rollup_day(day):
-    """Recompute the page, department and element rollups of one local day (an upsert)."""
+def rollup_day(day, urls=None, department_ids=None):
+    """Recompute the page, department and element rollups of one local day (an upsert).
+
+    With `urls` and `department_ids` (live detection), only the rows of those pages and
+    departments are recomputed, each from all of its views and signals of the day.
+    """
     start, end = _day_bounds(day)
+    only = Q()
+    if urls is not None:
+        only = Q(url__in=urls) | Q(department_id__in=department_ids or [])
     views = _frame(
-        PageView.objects.filter(started_at__gte=start, started_at__lt=end),
+        PageView.objects.filter(only, started_at__gte=start, started_at__lt=end),
         ["url", "session_id", "page_id", "department_id", "session__score"],
     ).rename(columns={"session__score": "score"})
     views["score"] = views["score"].fillna(0)
     signals = _frame(
-        FrustrationSignal.objects.filter(occurred_at__gte=start, occurred_at__lt=end),
+        FrustrationSignal.objects.filter(only, occurred_at__gte=start, occurred_at__lt=end),
         ["url", "session_id", "kind", "department_id", "selector", "detail"],
     )
-    count_fields = ["views", "sessions", "frustrated_sessions", "score_sum", *KINDS]
+    if urls is not None:
+        return _rollup_some(day, views, signals, urls, department_ids or [])
+    return _rollup(day, views, signals, PageDailyStats.objects.filter(date=day))
 
+
+def _rollup_some(day, views, signals, urls, department_ids):
+    on_pages = views["url"].isin(urls), signals["url"].isin(urls)
+    in_departments = (
+        views["department_id"].isin(department_ids),
+        signals["department_id"].isin(department_ids),
+    )
+    page_rows = _rollup_pages(
+        day,
+        views[on_pages[0]],
+        signals[on_pages[1]],
+        PageDailyStats.objects.filter(date=day, url__in=urls),
+    )
+    _rollup_departments(
+        day,
+        views[in_departments[0]],
+        signals[in_departments[1]],
+        DepartmentDailyStats.objects.filter(date=day, department_id__in=department_ids),
+    )
+    _rollup_elements(
+        day, signals[on_pages[1]], ElementDailyStats.objects.filter(date=day, url__in=urls)
+    )
+    return page_rows
+
+
+def _rollup(day, views, signals, old_pages):
+    page_rows = _rollup_pages(day, views, signals, old_pages)
+    _rollup_departments(day, views, signals, DepartmentDailyStats.objects.filter(date=day))
+    _rollup_elements(day, signals, ElementDailyStats.objects.filter(date=day))
+    return page_rows
+
+
+COUNT_FIELDS = ["views", "sessions", "frustrated_sessions", "score_sum", *KINDS]
+
+
+def _rollup_pages(day, views, signals, old_rows):
+    count_fields = COUNT_FIELDS
     pages = _counts(views, signals, "url")
     owners = views.drop_duplicates("url").set_index("url")[["page_id", "department_id"]]
     page_rows = [
@@ -181,7 +237,7 @@ def rollup_day(day):
         )
         for url, row in pages.iterrows()
     ]
-    PageDailyStats.objects.filter(date=day).exclude(url__in=list(pages.index)).delete()
+    old_rows.exclude(url__in=list(pages.index)).delete()
     PageDailyStats.objects.bulk_create(
         page_rows,
         update_conflicts=True,
@@ -189,13 +245,15 @@ def rollup_day(day):
         update_fields=["page", "department", *count_fields],
         batch_size=500,
     )
+    return len(page_rows)
 
+
+def _rollup_departments(day, views, signals, old_rows):
+    count_fields = COUNT_FIELDS
     owned_views = views.dropna(subset=["department_id"])
     owned_signals = signals.dropna(subset=["department_id"])
     departments = _counts(owned_views, owned_signals, "department_id")
-    DepartmentDailyStats.objects.filter(date=day).exclude(
-        department_id__in=[int(d) for d in departments.index]
-    ).delete()
+    old_rows.exclude(department_id__in=[int(d) for d in departments.index]).delete()
     DepartmentDailyStats.objects.bulk_create(
         [
             DepartmentDailyStats(
@@ -211,7 +269,9 @@ def rollup_day(day):
         batch_size=500,
     )
 
-    ElementDailyStats.objects.filter(date=day).delete()
+
+def _rollup_elements(day, signals, old_rows):
+    old_rows.delete()
     if not signals.empty:
         keys = ["department_id", "url", "kind", "selector", "detail"]
         elements = signals.groupby(keys, dropna=False).agg(
@@ -233,7 +293,6 @@ def rollup_day(day):
             ],
             batch_size=1000,
         )
-    return len(page_rows)
 
 
 def process_closed_sessions(now=None, batch_size=500):

@@ -103,6 +103,14 @@ def process_sessions():
     return sorted(day.isoformat() for day in pipeline.process_closed_sessions())
 
 
+@shared_task(name="cityux_analytics.detect_live")
+def detect_live():
+    """Signals of open sessions from their new events, and the rollups they change (live.py)."""
+    from .live import detect_live as detect
+
+    return detect()
+
+
 @shared_task(name="cityux_analytics.rollup_day")
 def rollup_day(day_iso):
     return pipeline.rollup_day(datetime.date.fromisoformat(day_iso))

@@ -207,10 +207,40 @@ def test_clicks_on_a_text_input_are_not_rage_clicks():
     assert detect_rage_clicks(events(*rows), DEFAULTS).empty
 
 
-def test_clicks_that_select_text_are_not_rage_clicks():
-    rows = clicks_at(0, 200, 400, selector="p.intro", reaction="selection")
+def test_one_triple_click_that_selects_a_paragraph_is_not_a_rage_click():
+    rows = [
+        click(0, selector="p.intro"),
+        *clicks_at(150, 300, selector="p.intro", reaction="selection"),
+    ]
 
     assert detect_rage_clicks(events(*rows), DEFAULTS).empty
+
+
+def test_four_fast_clicks_on_text_are_a_rage_click_though_they_select_it():
+    rows = [
+        click(0, selector="p.intro"),
+        *clicks_at(150, 300, 450, selector="p.intro", reaction="selection"),
+    ]
+
+    signal = detect_rage_clicks(events(*rows), DEFAULTS).iloc[0]
+    assert (signal["selector"], signal["count"]) == ("p.intro", 4)
+
+
+def test_three_triple_clicks_on_a_paragraph_are_one_rage_click():
+    times = [0, 100, 200, 500, 600, 700, 1000, 1100, 1200]
+    rows = [
+        click(ts, selector="p.intro", reaction="" if i % 3 == 0 else "selection")
+        for i, ts in enumerate(times)
+    ]
+
+    signals = detect_rage_clicks(events(*rows), DEFAULTS)
+    assert signals["count"].tolist() == [9]
+
+
+def test_a_click_that_selects_text_still_answers_for_dead_clicks():
+    rows = [click(0, selector="p.intro", reaction="selection", reaction_ms=5.0)]
+
+    assert detect_dead_clicks(events(*rows), DEFAULTS).empty
 
 
 def test_an_ignored_click_breaks_the_streak():

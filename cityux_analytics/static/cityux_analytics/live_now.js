@@ -1,0 +1,95 @@
+// "Live now": polls the section's department-scoped JSON and redraws its figures in place.
+// The polite status region speaks only when something changed (new signals, a new spike).
+(() => {
+  "use strict";
+
+  const cell = (text, tag = "td") => {
+    const element = document.createElement(tag);
+    element.textContent = text;
+    return element;
+  };
+
+  const titled = (title, meta, code) => {
+    const td = document.createElement("td");
+    td.className = "cityux-wrap";
+    td.append(code ? cell(title, "code") : document.createTextNode(title));
+    return [td, meta];
+  };
+
+  const withMeta = ([td, meta]) => {
+    const div = document.createElement("div");
+    div.className = "cityux-meta";
+    div.textContent = meta;
+    td.append(div);
+    return td;
+  };
+
+  const pageRow = (row) => {
+    const tr = document.createElement("tr");
+    const [td, meta] = titled(row.title, row.url);
+    if (row.spike) {
+      const spike = cell("Spike", "strong");
+      spike.className = "cityux-live__spike";
+      td.append(" ", spike);
+    }
+    tr.append(withMeta([td, meta]), cell(row.signals), cell(row.usual));
+    return tr;
+  };
+
+  const elementRow = (row) => {
+    const tr = document.createElement("tr");
+    tr.append(
+      withMeta(titled(row.selector || "–", row.title, true)),
+      cell(row.kind_label),
+      cell(row.signals),
+      cell(row.last),
+    );
+    return tr;
+  };
+
+  const fill = (root, name, rows, makeRow) => {
+    const table = root.querySelector(`[data-cityux-live-${name}]`);
+    table.tBodies[0].replaceChildren(...rows.map(makeRow));
+    table.hidden = !rows.length;
+    root.querySelector(`[data-cityux-live-${name}-empty]`).hidden = !!rows.length;
+  };
+
+  const announcement = (before, after) => {
+    const parts = [];
+    const added = after.signals - before.signals;
+    if (added > 0) parts.push(`${added} new frustration signal${added === 1 ? "" : "s"}.`);
+    const spiking = new Set(before.pages.filter((p) => p.spike).map((p) => p.url));
+    after.pages
+      .filter((p) => p.spike && !spiking.has(p.url))
+      .forEach((p) => parts.push(`Spike on ${p.title}.`));
+    return parts.join(" ");
+  };
+
+  const start = (root) => {
+    const url = root.dataset.cityuxLiveUrl;
+    const every = 1000 * (parseFloat(root.dataset.cityuxLiveEvery) || 5);
+    const status = root.querySelector("[data-cityux-live-status]");
+    let last = null;
+    const draw = (data) => {
+      root.querySelector("[data-cityux-live-visits]").textContent = data.visits.toLocaleString();
+      root.querySelector("[data-cityux-live-signals]").textContent = data.signals.toLocaleString();
+      root.querySelector("[data-cityux-live-updated]").textContent = `Updated ${data.updated}.`;
+      fill(root, "pages", data.pages, pageRow);
+      fill(root, "elements", data.elements, elementRow);
+      const words = last ? announcement(last, data) : "";
+      if (words) status.textContent = words;
+      last = data;
+    };
+    const poll = () =>
+      fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+        .then((response) => (response.ok ? response.json() : null))
+        .then((data) => data && draw(data))
+        .catch(() => {})
+        .finally(() => setTimeout(poll, every));
+    poll();
+  };
+
+  const ready = () => document.querySelectorAll("[data-cityux-live-url]").forEach(start);
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", ready);
+  else ready();
+})();
