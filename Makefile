@@ -31,10 +31,9 @@ chromium:
 		fi; \
 	fi
 
+# Migrates, seeds, then serves the site and runs a Celery worker with beat (scripts/demo.py).
 demo: install
-	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py cityux_demo
-	$(BIN)/python manage.py runserver $(HOST_PORT)
+	$(BIN)/python scripts/demo.py --addr $(HOST_PORT)
 
 lint: install-dev
 	$(BIN)/ruff check .
