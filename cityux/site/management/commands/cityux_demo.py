@@ -51,6 +51,9 @@ def service_body(service):
     if service.steps:
         steps = [{"title": title, "detail": detail} for title, detail in service.steps]
         body.append(("how_to", {"heading": service.steps_heading, "steps": steps}))
+    if service.report_form:
+        heading, button_label = service.report_form
+        body.append(("demo_report_form", {"heading": heading, "button_label": button_label}))
     return body
 
 
