@@ -57,4 +57,4 @@ screenshots: install-dev chromium node_modules/.package-lock.json
 	CITYUX_SCREENSHOT_DIR=docs/screenshots $(BIN)/pytest tests/e2e
 
 clean:
-	rm -rf $(VENV) node_modules db.sqlite3 static media
+	rm -rf $(VENV) node_modules db.sqlite3 .demo static media
