@@ -31,10 +31,9 @@ chromium:
 		fi; \
 	fi
 
+# Migrates, seeds, then serves the site and runs a Celery worker with beat (scripts/demo.py).
 demo: install
-	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py cityux_demo
-	$(BIN)/python manage.py runserver $(HOST_PORT)
+	$(BIN)/python scripts/demo.py --addr $(HOST_PORT)
 
 lint: install-dev
 	$(BIN)/ruff check .
@@ -58,4 +57,4 @@ screenshots: install-dev chromium node_modules/.package-lock.json
 	CITYUX_SCREENSHOT_DIR=docs/screenshots $(BIN)/pytest tests/e2e
 
 clean:
-	rm -rf $(VENV) node_modules db.sqlite3 static media
+	rm -rf $(VENV) node_modules db.sqlite3 .demo static media

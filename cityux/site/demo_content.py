@@ -22,6 +22,8 @@ class Service:
     steps_heading: str = "How to do it"
     # (label, slug of the page it leads to); the page must exist on the demo site.
     action: tuple[str, str] | None = None
+    # The demo's broken online report form (DemoReportFormBlock): (heading, button label).
+    report_form: tuple[str, str] | None = None
 
 
 LICENCE_FORM_SLUG = "apply-for-a-business-licence"
@@ -178,6 +180,7 @@ SERVICES = {
                 ("Call 311", "You get a request number to track the repair."),
             ),
             steps_heading="How to report a pothole",
+            report_form=("Report a pothole online", "Submit report"),
         ),
         Service(
             "Street light out",
@@ -200,10 +203,17 @@ SERVICES = {
     ],
     "utilities-water": [
         Service(
+            "Online bill payment",
+            "Pay a water bill online with a card or from your bank account.",
+            "Have your account number ready: it is at the top of your bill. Payments made "
+            "before 5 pm count the same day.",
+        ),
+        Service(
             "Pay your water bill",
             "Pay online, by phone, by mail or in person. Set up automatic payments.",
             "Bills are sent every two months. Paying automatically from your bank account is "
             "free and you never miss a due date.",
+            action=("Pay online", "online-bill-payment"),
         ),
         Service(
             "Start or stop water service",

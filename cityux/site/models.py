@@ -59,6 +59,19 @@ class HowToStepsBlock(blocks.StructBlock):
         template = "cityux_site/blocks/how_to_steps.html"
 
 
+class DemoReportFormBlock(blocks.StructBlock):
+    """An online report form whose script (`report.js`) fails on purpose: the demo's broken
+    button, so the analytics have a real error click to find. Not for a real site."""
+
+    heading = blocks.CharBlock(default="Report it online", max_length=120)
+    button_label = blocks.CharBlock(default="Submit report", max_length=60)
+
+    class Meta:
+        icon = "warning"
+        label = _("Demo: broken report form")
+        template = "cityux_site/blocks/demo_report_form.html"
+
+
 def personalised_blocks():
     """The personalised content blocks editors may add to a page's StreamField."""
     return [
@@ -148,6 +161,7 @@ class ServicePage(SegmentPreviewMixin, Page):
                 blocks.RichTextBlock(features=["h2", "h3", "bold", "italic", "link", "ol", "ul"]),
             ),
             ("how_to", HowToStepsBlock()),
+            ("demo_report_form", DemoReportFormBlock()),
             *personalised_blocks(),
         ],
         blank=True,

@@ -3,6 +3,7 @@
 from operator import itemgetter
 
 import django_filters
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.functional import cached_property
@@ -17,7 +18,7 @@ from cityux.admin import forbidden
 from cityux.exports import FormulaSafeExportMixin
 
 from ..conf import analytics_setting
-from ..models import TrackedSession
+from ..models import FrustrationSignal, TrackedSession
 from ..replay.models import ReplayFeedback
 from . import score
 from .models import WorthModel
@@ -174,10 +175,15 @@ class WorthWatchingView(FormulaSafeExportMixin, ReportView):
 
     @cached_property
     def department(self):
-        """The chosen department, or the user's first; None if they see none."""
+        """The chosen department, else the user's first with frustrated sessions, else their
+        first; None if they see none."""
         self.filters.is_valid()
         chosen = getattr(self.filters.form, "cleaned_data", {}).get("department")
-        return chosen or departments_for_user(self.request.user).order_by("name").first()
+        if chosen:
+            return chosen
+        departments = departments_for_user(self.request.user).order_by("name")
+        signalled = FrustrationSignal.objects.filter(department=OuterRef("pk"))
+        return departments.filter(Exists(signalled)).first() or departments.first()
 
     @cached_property
     def ranking(self):

@@ -48,6 +48,14 @@ class GoalViewSet(DepartmentScopedViewSetMixin, SnippetViewSet):
         return super().get_queryset(request).select_related("department", "page")
 
 
+def goal_add_url(user):
+    """Where `user` creates a goal, or None if they may not (they are told whom to ask)."""
+    viewset = Goal.snippet_viewset
+    if viewset.permission_policy.user_has_permission(user, "add"):
+        return reverse(viewset.get_url_name("add"))
+    return None
+
+
 # -- the holdout report -------------------------------------------------------------------------
 
 
@@ -176,6 +184,7 @@ class HoldoutReportView(FormulaSafeExportMixin, ReportView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["min_visitors"] = reports.min_visitors()
+        context["goal_add_url"] = goal_add_url(self.request.user)
         return context
 
 
@@ -183,4 +192,9 @@ def hub_section_context(request, departments):
     """The hub's "Personalisation value" section: the first few sentences of the report."""
     flush_exposures()
     rows, total = reports.headline_rows(request.user, departments)
-    return {"lift_rows": rows, "lift_total": total, "report_url": reverse(HOLDOUT_URL_NAME)}
+    return {
+        "lift_rows": rows,
+        "lift_total": total,
+        "report_url": reverse(HOLDOUT_URL_NAME),
+        "goal_add_url": goal_add_url(request.user),
+    }

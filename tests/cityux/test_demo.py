@@ -73,6 +73,7 @@ def test_demo_prints_the_urls_and_logins(demo_server):
     _, printed = demo_server
     for text in ("http://127.0.0.1:8000/admin/", "admin", "cityux-admin", "lead", "cityux-lead"):
         assert text in printed
+    assert re.search(r"Seeded in \d+\.\d s\.", printed)
 
 
 def test_newcomer_logs_in_and_sees_city_ux_with_22_departments(demo_server):

@@ -35,7 +35,7 @@ def test_demo_traffic_tells_the_broken_button_story_in_the_rollups(story_pages):
     )
     assert works["rage"] > 0 and works["errors"] > 0
     error = ElementDailyStats.objects.filter(kind="error_click").first()
-    assert "TypeError: form is undefined" in error.detail
+    assert "TypeError: Cannot read properties of undefined" in error.detail
 
 
 def test_demo_traffic_is_generated_once(story_pages):

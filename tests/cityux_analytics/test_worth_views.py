@@ -152,6 +152,25 @@ def test_only_frustration_on_the_departments_own_pages_counts(client, make_lead,
     assert client.get(WORTH_URL).context["object_list"] == []
 
 
+def test_the_page_opens_on_the_users_first_department_with_frustrated_sessions(
+    client, make_lead, works
+):
+    parks = Department.objects.get(slug="parks-recreation")  # first by name, and calm
+    visit(works, rage("#send-report"), replay=True)
+    client.force_login(make_lead(parks, works))
+    response = client.get(WORTH_URL)
+    assert response.context["department"] == works
+    assert len(response.context["object_list"]) == 1
+
+
+def test_the_page_opens_on_the_users_first_department_when_none_has_frustration(
+    client, make_lead, works
+):
+    parks = Department.objects.get(slug="parks-recreation")
+    client.force_login(make_lead(parks, works))
+    assert client.get(WORTH_URL).context["department"] == parks
+
+
 def test_the_department_selector_is_limited_to_the_users_departments(
     client, make_lead, works, police
 ):

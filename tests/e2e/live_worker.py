@@ -59,7 +59,7 @@ def worker_with_beat(database, broker, queue=None):
     }
     with tempfile.TemporaryDirectory() as schedule_dir:
         process = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "cityux.celery", "worker", "-B",
+            [sys.executable, "-m", "celery", "-A", "cityux.site.celery_app", "worker", "-B",
              "-s", str(Path(schedule_dir) / "beat-schedule"), "-Q", queue,
              "--pool", "solo", "--concurrency", "1", "--without-heartbeat",
              "--without-gossip", "--without-mingle", "--loglevel", "WARNING"],

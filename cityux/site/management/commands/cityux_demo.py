@@ -3,6 +3,8 @@
 Safe to run again: anything already there is left as it is.
 """
 
+import time
+
 import swapper
 from django.apps import apps
 from django.conf import settings
@@ -49,6 +51,9 @@ def service_body(service):
     if service.steps:
         steps = [{"title": title, "detail": detail} for title, detail in service.steps]
         body.append(("how_to", {"heading": service.steps_heading, "steps": steps}))
+    if service.report_form:
+        heading, button_label = service.report_form
+        body.append(("demo_report_form", {"heading": heading, "button_label": button_label}))
     return body
 
 
@@ -61,8 +66,14 @@ class Command(BaseCommand):
             action="store_true",
             help="Do not generate the synthetic visits behind the analytics dashboards.",
         )
+        parser.add_argument(
+            "--site-url",
+            default=SITE_URL,
+            help="The address the site is served at, printed with the logins.",
+        )
 
     def handle(self, *args, **options):
+        started = time.perf_counter()
         self.created_pages = 0
         with transaction.atomic():
             home = self.ensure_home()
@@ -92,7 +103,7 @@ class Command(BaseCommand):
 
             social = build_social_demo()
         if options["verbosity"]:
-            self.report(lead_departments)
+            self.report(lead_departments, options["site_url"])
             if visits:
                 self.stdout.write(f"  Generated {visits} demo visits for the analytics dashboards.")
             if segments:
@@ -104,6 +115,7 @@ class Command(BaseCommand):
                     f"{social['suspected']} suspected service requests, "
                     f"{social['needs_review']} waiting for review."
                 )
+            self.stdout.write(f"  Seeded in {time.perf_counter() - started:.1f} s.")
 
     def ensure_child(self, parent, model, slug, **fields):
         """The child page of `parent` with this slug, created and published if missing."""
@@ -255,7 +267,7 @@ class Command(BaseCommand):
         lead.groups.add(*[d.lead_group for d in departments if d.lead_group is not None])
         return departments
 
-    def report(self, lead_departments):
+    def report(self, lead_departments, site_url):
         if self.created_pages:
             self.stdout.write(self.style.SUCCESS(f"Created {self.created_pages} demo pages."))
         else:
@@ -263,8 +275,8 @@ class Command(BaseCommand):
         names = " and ".join(department.name for department in lead_departments)
         self.stdout.write(
             f"\n{content.CITY_NAME}\n"
-            f"  Site:   {SITE_URL}\n"
-            f"  Admin:  {SITE_URL}admin/\n"
+            f"  Site:   {site_url}\n"
+            f"  Admin:  {site_url}admin/\n"
             f"  Admin login: {ADMIN_LOGIN[0]} / {ADMIN_LOGIN[1]} (superuser)\n"
             f"  Lead login:  {LEAD_LOGIN[0]} / {LEAD_LOGIN[1]}\n"
             f"  The lead sees the City UX reports of {names} only, not the other departments."
