@@ -17,7 +17,7 @@ from .replay import hooks as replay_hooks
 from .surveys import hooks as survey_hooks
 from .surveys import report_hooks
 from .views.collect_health import permission_policy as collect_health_policy
-from .views.reports import frustration_section_context
+from .views.reports.hub import frustration_section_context
 
 survey_hooks.register()
 report_hooks.register()

@@ -25,8 +25,9 @@ from cityux.exports import FormulaSafeExportMixin
 
 from .. import reports
 from ..models import SignalKind, TrackedSession
+from ..presenters import kind_display
 from ..reports import DateRangeError, kind_label
-from ..views.reports import FORBIDDEN_TEMPLATE, kind_display
+from ..views.reports.base import FORBIDDEN_TEMPLATE
 from .sessions import (
     SessionCriteria,
     filter_sessions,

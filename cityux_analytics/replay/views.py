@@ -29,7 +29,7 @@ from ..conf import analytics_setting
 from ..models import PageView, TrackedSession
 from ..schema import SchemaError
 from ..views.collect import origin_allowed
-from ..views.reports import FORBIDDEN_TEMPLATE
+from ..views.reports.base import FORBIDDEN_TEMPLATE
 from .models import ReplayChunk, ReplayFeedback
 from .privacy import blocked_offsets, masking_modes
 from .schema import MAX_UPLOAD_BYTES, parse_upload

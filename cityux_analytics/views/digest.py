@@ -15,7 +15,7 @@ from cityux.access import can_see_department, departments_for_user
 from cityux.models import Department
 
 from .. import digest
-from .reports import FORBIDDEN_TEMPLATE
+from .reports.base import FORBIDDEN_TEMPLATE
 
 
 def _forbidden(request, reason):

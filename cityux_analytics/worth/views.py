@@ -19,7 +19,7 @@ from cityux.exports import FormulaSafeExportMixin
 from ..conf import analytics_setting
 from ..models import TrackedSession
 from ..replay.models import ReplayFeedback
-from ..views.reports import FORBIDDEN_TEMPLATE
+from ..views.reports.base import FORBIDDEN_TEMPLATE
 from . import score
 from .models import WorthModel
 from .ranking import worth_watching
