@@ -4,7 +4,10 @@ from django.urls import path
 
 from .views.digest import digest_index, digest_preview
 from .views.live import live_now_json
-from .views.reports import ElementsReportView, ErrorsReportView, PagesReportView, PageUXReportView
+from .views.reports.elements import ElementsReportView
+from .views.reports.errors import ErrorsReportView
+from .views.reports.page import PageUXReportView
+from .views.reports.pages import PagesReportView
 
 app_name = "cityux_analytics_reports"
 

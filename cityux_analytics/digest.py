@@ -24,6 +24,7 @@ from cityux.models import Department
 
 from . import insights, reports
 from .models import DepartmentDailyStats, PageDailyStats
+from .presenters import summary_context
 from .reports import DateRange
 
 # How long "sent" is remembered: longer than a week, so the same week is never sent twice.
@@ -77,9 +78,6 @@ class Digest:
 
 def build_digest(department, week):
     """The Digest of `department` for `week` (rollups only, plus the insights' page-weeks)."""
-    # Imported here: the views module imports the Wagtail admin, which needs the app registry.
-    from .views.reports import summary_context
-
     rows = DepartmentDailyStats.objects.filter(department=department)
     summary = summary_context(reports.summarise(rows, week))
     found = insights.department_insights(department, week)

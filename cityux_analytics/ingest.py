@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from cityux.tombstones import is_forgotten
 
+from . import element_names
 from .models import PageView, RawEvent, ReceivedBatch, TrackedSession
 from .pages import resolve_path
 from .privacy import scrub_url
@@ -75,6 +76,7 @@ def ingest_batch(payload):
         ],
         batch_size=500,
     )
+    element_names.remember(session, events, new_views)
     updates = {
         "last_event_at": Greatest(F("last_event_at"), last),
         "events": F("events") + len(events),

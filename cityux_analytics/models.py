@@ -1,5 +1,7 @@
 """Sessions, raw events, frustration signals and the daily rollups that reports read."""
 
+import hashlib
+
 import swapper
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -210,6 +212,31 @@ class ElementDailyStats(models.Model):
 
     def __str__(self):
         return f"{self.kind} {self.selector} {self.date}"
+
+
+class ElementName(models.Model):
+    """What an element of a page is called in the page's own words, as a tracker last read it.
+
+    Page content, not a visitor's data: the tracker never names a form field's text, masked
+    text or a page about the resident (see tracker.js). One row per page address and selector,
+    found by `key` (both are too long to index together).
+    """
+
+    key = models.CharField(max_length=64, unique=True)
+    url = models.CharField(max_length=2048)
+    selector = models.CharField(max_length=512)
+    role = models.CharField(max_length=16, blank=True)
+    name = models.CharField(max_length=60, blank=True)
+    context = models.CharField(max_length=60, blank=True)
+    context_role = models.CharField(max_length=16, blank=True)
+    seen_at = models.DateTimeField()
+
+    def __str__(self):
+        return self.name or self.selector
+
+    @staticmethod
+    def key_of(url, selector):
+        return hashlib.sha256(f"{url}\n{selector}".encode()).hexdigest()
 
 
 class SpooledBatch(models.Model):

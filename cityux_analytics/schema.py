@@ -13,7 +13,10 @@ view number within the session, from 0). By type:
 view      `url` path and query (already scrubbed by the tracker), `ref` referrer (optional)
 click     `x`, `y` page coordinates; `sel` stable CSS selector; `tag`; `int` interactive?;
           `kind` "", "text", "select", "canvas" or "link"; `re` first reaction ("",
-          "mutation", "navigation", "scroll", "selection", "focus"); `rms` ms to it or null
+          "mutation", "navigation", "scroll", "selection", "focus"); `rms` ms to it or null;
+          optional, in the page's own words: `role` of a button, link, heading, label or
+          landmark and its `name` (≤ 60 characters), the nearest heading's or landmark's name
+          `ctx` and that landmark's role `ctxr` (never the text of a form field)
 error     `msg`, `src` (truncated by the tracker)
 move      `dc` direction changes and `dist` pixels in a one-second window
 scroll    `depth` (0-1) reached and `dc` direction changes since the last scroll event
@@ -81,6 +84,13 @@ class View(Event, tag="view"):
             self.ref = ""
 
 
+# The roles the tracker names an element by (tracker.js `NAMED` and `LANDMARK`).
+LANDMARK_ROLES = ("navigation", "main", "complementary", "form", "region", "search")
+NAMED_ROLES = ("button", "link", "heading", "label", *LANDMARK_ROLES)
+MAX_NAME = 60
+Name = _text(MAX_NAME)
+
+
 class Click(Event, tag="click"):
     x: Coordinate
     y: Coordinate
@@ -90,6 +100,10 @@ class Click(Event, tag="click"):
     kind: Literal["", "text", "select", "canvas", "link"]
     re: Literal["", "mutation", "navigation", "scroll", "selection", "focus"]
     rms: _number(0, 3_600_000) | None = None
+    role: Literal["", *NAMED_ROLES] = ""
+    name: Name = ""
+    ctx: Name = ""
+    ctxr: Literal["", *LANDMARK_ROLES] = ""
 
 
 class ScriptError(Event, tag="error"):

@@ -25,8 +25,8 @@ from cityux.exports import FormulaSafeExportMixin
 
 from .. import reports
 from ..models import SignalKind, TrackedSession
+from ..presenters import kind_display
 from ..reports import DateRangeError, kind_label
-from ..views.reports import kind_display
 from .sessions import (
     SessionCriteria,
     filter_sessions,

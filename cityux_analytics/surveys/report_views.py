@@ -22,7 +22,8 @@ from cityux.access import can_see_department
 
 from ..replay.models import ReplayChunk
 from ..reports import DateRange
-from ..views.reports import AnalyticsReportView, DateRangeFilterSet, DepartmentFilterSet
+from ..views.reports.base import AnalyticsReportView
+from ..views.reports.filters import DateRangeFilterSet, DepartmentFilterSet
 from . import reports
 from .models import Survey, SurveyResponse
 

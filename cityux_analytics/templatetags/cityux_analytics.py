@@ -65,10 +65,14 @@ def analytics_tracker(context):
     request = context.get("request")
     if request is None or not has_consent(request, ANALYTICS):
         return ""
+    attributes = replay_attributes(request, context.get("page"))
+    if _blocked(request):
+        # A page about the resident: the tracker reads no element's words here.
+        attributes = [("data-private", "1"), *attributes]
     return format_html(
         '<script src="{}" data-collect="{}" data-status="{}"{} defer></script>',
         static("cityux_analytics/tracker.min.js"),
         reverse("cityux_analytics:collect"),
         reverse("cityux:consent_status"),
-        format_html_join("", ' {}="{}"', replay_attributes(request, context.get("page"))),
+        format_html_join("", ' {}="{}"', attributes),
     )

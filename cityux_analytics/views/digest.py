@@ -12,14 +12,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from cityux.access import can_see_department, departments_for_user
+from cityux.admin import forbidden
 from cityux.models import Department
 
 from .. import digest
-from .reports import FORBIDDEN_TEMPLATE
 
 
 def _forbidden(request, reason):
-    return TemplateResponse(request, FORBIDDEN_TEMPLATE, {"reason": reason}, status=403)
+    return forbidden(request, reason)
 
 
 @require_http_methods(["GET"])

@@ -11,7 +11,7 @@ from wagtail.models import Page, Site
 
 from cityux.models import Department, DepartmentRootPage
 from cityux_analytics.models import ElementDailyStats, PageDailyStats, SignalKind
-from cityux_analytics.views.reports import PageUXReportView
+from cityux_analytics.views.reports.page import PageUXReportView
 
 pytestmark = pytest.mark.django_db
 

@@ -17,6 +17,7 @@ from cityux_analytics import buffer
 from cityux_analytics.dead_letters import decode
 from cityux_analytics.models import (
     DeadLetteredBatch,
+    ElementName,
     PageView,
     RawEvent,
     ReceivedBatch,
@@ -166,13 +167,18 @@ COLUMNS = [
     ("view", "url", "url"),
     ("click", "sel", "selector"),
     ("click", "tag", "tag"),
+    ("click", "name", "name"),
+    ("click", "ctx", "context"),
     ("error", "msg", "message"),
     ("error", "src", "source"),
     ("field", "form", "form"),
 ]
 BASE = {
     "view": {"url": "/", "ref": ""},
-    "click": {"x": 1, "y": 1, "sel": "#a", "tag": "button", "int": True, "kind": "", "re": ""},
+    "click": {
+        **{"x": 1, "y": 1, "sel": "#a", "tag": "button", "int": True, "kind": "", "re": ""},
+        **{"role": "button", "ctxr": "form"},
+    },
     "error": {"msg": "boom", "src": "/app.js"},
     "field": {"sel": "#f", "form": "#form", "act": "blur"},
 }
@@ -180,6 +186,8 @@ BASE = {
 
 def _column_limit(column):
     model = PageView if column == "url" else RawEvent  # a view's URL is kept on its PageView
+    if column in ("name", "context"):
+        model = ElementName  # a click's words are kept by element
     return model._meta.get_field(column).max_length
 
 
@@ -211,3 +219,5 @@ def test_a_value_at_its_column_limit_is_stored_or_refused_never_dead_lettered(
     assert not DeadLetteredBatch.objects.exists(), DeadLetteredBatch.objects.first().error
     assert ReceivedBatch.objects.filter(session__sid=data["sid"], seq=0).exists()
     assert RawEvent.objects.count() == len(events)
+    if column in ("name", "context"):
+        assert getattr(ElementName.objects.get(), column) == value

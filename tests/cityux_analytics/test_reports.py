@@ -22,8 +22,8 @@ from cityux_analytics.models import (
     PageDailyStats,
     SignalKind,
 )
+from cityux_analytics.presenters import summary_context
 from cityux_analytics.reports import DateRange, DateRangeError, parse_date_range
-from cityux_analytics.views.reports import summary_context
 from cityux_analytics.wagtail_hooks import PageUXReportButton
 
 pytestmark = pytest.mark.django_db

@@ -1,6 +1,7 @@
 """The tracker a city serves is the tracker we test: tracker.min.js must be the build of
 tracker.js (the browser tests load the minified file, reviews read the source)."""
 
+import gzip
 import shutil
 import subprocess
 from pathlib import Path
@@ -45,3 +46,9 @@ def test_a_source_change_without_a_rebuild_is_caught(project_copy):
     assert result.returncode == 1
     assert "not the build of tracker.js" in result.stderr
     assert (static / "tracker.min.js").read_bytes() == (STATIC / "tracker.min.js").read_bytes()
+
+
+def test_the_minified_tracker_fits_its_4_kb_gzip_budget():
+    # ARCHITECTURE.md's budget for the tracker core; bench/tracker_size.py prints the ratio.
+    minified = (STATIC / "tracker.min.js").read_bytes()
+    assert len(gzip.compress(minified, compresslevel=9)) <= 4096

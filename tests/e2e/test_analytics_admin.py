@@ -125,5 +125,5 @@ def test_lead_sees_frustration_downloads_csv_and_cannot_open_police_page(
     police_report = f"{city_site.url}/admin/cityux/analytics/page/"
     response = page.goto(f"{police_report}{frustration_rollups['police_page'].pk}/")
     assert response.status == 403
-    assert page.get_by_role("heading", name="You cannot see this report").is_visible()
+    assert page.get_by_role("heading", name="You cannot open this").is_visible()
     assert "Police" in page.content()

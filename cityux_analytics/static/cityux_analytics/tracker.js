@@ -3,7 +3,10 @@
  *
  * Plain browser JavaScript with no runtime dependency. The wire format is the one validated by
  * cityux_analytics/schema.py: a batch {v, sid, seq, events} POSTed to the `data-collect` URL.
- * Never records what a resident types, the text of what they click, or the hash of a URL.
+ * Never records what a resident types or the hash of a URL. Of what they click, only a button's,
+ * link's, heading's, label's or landmark's name in the page's own words (aria-label, <label>, alt,
+ * a button's or link's text) and the nearest heading or landmark: never text of a form field,
+ * never text inside [data-cityux-mask] or [data-cityux-block], never on a page about the resident.
  *
  * When the resident deletes their data while this page is open, the server answers the next
  * batch with 410 Gone: the tracker drops everything of that session, tells the recorder
@@ -276,6 +279,85 @@
     return path.join(">").slice(0, 512) || "body";
   };
 
+  // ---- names: what a clicked element is called on the page, and where it sits ----
+
+  // Words are never read from a page about the resident (My data, resume codes, consent).
+  const NAMES = config.private !== "1" && !doc.querySelector("html[data-cityux-block],body[data-cityux-block]");
+  const SECRET = "[data-cityux-mask],[data-cityux-block]";
+  const UNSPOKEN = SECRET + ",input,textarea,select,[contenteditable],[hidden],[aria-hidden=true]";
+  const ROLES = {
+    a: "link",
+    button: "button",
+    label: "label",
+    nav: "navigation",
+    main: "main",
+    aside: "complementary",
+    form: "form",
+    section: "region",
+  };
+  const NAMED = /^(button|link|heading|label)$/;
+  const LANDMARK = /^(navigation|main|complementary|form|region|search)$/;
+
+  const roleOf = (element) => {
+    const tag = element.localName;
+    const role = element.getAttribute("role") || (/^h[1-6]$/.test(tag) ? "heading" : ROLES[tag]);
+    return (tag !== "a" || element.hasAttribute("href")) && (NAMED.test(role) || LANDMARK.test(role)) ? role : "";
+  };
+
+  /** Whitespace-folded, e-mail and phone free, at most 60 characters (never half of one). */
+  const words = (text) => [...scrubText((text || "").replace(/\s+/g, " ").trim())].slice(0, 60).join("");
+
+  /** The element's own text, leaving out form fields, masked and hidden parts. */
+  const textOf = (element) => {
+    let text = "";
+    const walker = doc.createTreeWalker(element, NodeFilter.SHOW_TEXT);
+    while (walker.nextNode()) if (!walker.currentNode.parentElement.closest(UNSPOKEN)) text += walker.currentNode.data;
+    return text;
+  };
+
+  // A landmark named by aria-labelledby is named by a heading inside it: contextOf finds that.
+  const labelOf = (element) => element.getAttribute("aria-label");
+
+  // Form fields have no role here, so a field's value is never read as its name.
+  const nameOf = (element, role, image = element.querySelector("img[alt]")) =>
+    words(
+      labelOf(element) ||
+        ((element.labels || [])[0] ? textOf(element.labels[0]) : "") ||
+        (NAMED.test(role) ? textOf(element) || (image && image.alt) : ""),
+    );
+
+  /** [name, role] of the nearest heading before `element`, or of a named landmark around it. */
+  const contextOf = (element) => {
+    let landmark = "";
+    for (let node = element.parentElement; node && node !== doc.documentElement; node = node.parentElement) {
+      const role = roleOf(node);
+      if (LANDMARK.test(role)) {
+        landmark = landmark || role;
+        const name = words(labelOf(node));
+        if (name) return [name, landmark];
+      }
+      // The last heading before the element among the children of an element around it.
+      const heading = [...node.children]
+        .filter(
+          (child) =>
+            child.matches("h1,h2,h3,h4,h5,h6,[role=heading]") &&
+            !child.matches(SECRET) &&
+            child.compareDocumentPosition(element) & 4,
+        )
+        .pop();
+      if (heading) return [words(textOf(heading)), landmark];
+    }
+    return ["", landmark];
+  };
+
+  /** The click's `name`, `role`, `ctx` and `ctxr` fields, or none where words may not be read. */
+  const namesOf = (element) => {
+    if (!NAMES || element.closest(SECRET)) return {};
+    const role = roleOf(element);
+    const [ctx, ctxr] = contextOf(element);
+    return { name: role ? nameOf(element, role) : "", role, ctx, ctxr };
+  };
+
   // ---- clicks and what the page did about them ----
 
   let openClicks = [];
@@ -317,6 +399,7 @@
       kind: clickKind(element, tag),
       re: "",
       rms: null,
+      ...namesOf(element),
     });
     openClicks.push([click, setTimeout(() => settleClicks("", click), CLICK_WINDOW_MS)]);
     mutations.observe(doc.documentElement, { childList: true, subtree: true, attributes: true, characterData: true });

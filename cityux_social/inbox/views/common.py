@@ -1,11 +1,11 @@
 """How a post reads in the inbox, and which posts a user may see (shared by the views)."""
 
-from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.timesince import timesince
 from django.utils.translation import gettext_lazy as _
 
 from cityux.access import scope_to_user, visible_department_ids
+from cityux.admin import forbidden as core_forbidden
 
 from ...loop import asks_not_to_be_contacted
 from ...models import SocialPost
@@ -69,16 +69,16 @@ def scoped_posts(user):
     )
 
 
-FORBIDDEN_TEMPLATE = "cityux_social/inbox/forbidden.html"
-
-
 def forbidden(request, reason=None):
-    """A 403 page that says why (Wagtail would turn PermissionDenied into a redirect)."""
-    reason = reason or _(
-        "This post belongs to another department. Posts are shown to the leads of their "
-        "department and to city-wide staff only."
+    """The core's 403 page, saying why a post is refused."""
+    return core_forbidden(
+        request,
+        reason
+        or _(
+            "This post belongs to another department. Posts are shown to the leads of their "
+            "department and to city-wide staff only."
+        ),
     )
-    return TemplateResponse(request, FORBIDDEN_TEMPLATE, {"reason": reason}, status=403)
 
 
 def inbox_refusal(request):

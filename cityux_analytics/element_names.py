@@ -1,0 +1,113 @@
+"""Elements in the page's own words: "“Submit report” button in “Report a pothole” form".
+
+The tracker sends, with a click on a button, link, heading, label or landmark, the element's
+name and the nearest heading or landmark (schema.py's `role`, `name`, `ctx`, `ctxr`). Ingest
+keeps the latest per page address and selector (`remember`); reports describe their element
+rows with them (`describe_rows`) and keep the CSS selector for a title on hover and exports.
+"""
+
+import datetime
+
+from django.utils.translation import gettext_lazy as _
+
+from .models import ElementName, PageView
+from .privacy import scrub_text
+from .schema import MAX_NAME
+
+ROLE_WORDS = {
+    "button": _("button"),
+    "link": _("link"),
+    "heading": _("heading"),
+    "label": _("label"),
+    "navigation": _("navigation"),
+    "main": _("main content"),
+    "complementary": _("side panel"),
+    "form": _("form"),
+    "region": _("section"),
+    "search": _("search"),
+}
+
+
+def _words(text):
+    return scrub_text(text or "")[:MAX_NAME]
+
+
+def remember(session, events, new_views):
+    """Keep the names carried by a batch's clicks (the last one per element wins)."""
+    named = [e for e in events if e["t"] == "click" and (e.get("role") or e.get("ctx"))]
+    if not named:
+        return
+    urls = {view.view_id: view.url for view in new_views}
+    missing = {e["vid"] for e in named} - urls.keys()
+    if missing:
+        urls.update(
+            PageView.objects.filter(session=session, view_id__in=missing).values_list(
+                "view_id", "url"
+            )
+        )
+    rows = {}
+    for e in named:
+        url = urls.get(e["vid"])
+        if url is None:  # a click before its page view arrived: nothing to name it by
+            continue
+        key = ElementName.key_of(url, e["sel"])
+        rows[key] = ElementName(
+            key=key,
+            url=url,
+            selector=e["sel"],
+            role=e.get("role", ""),
+            name=_words(e.get("name")),
+            context=_words(e.get("ctx")),
+            context_role=e.get("ctxr", ""),
+            seen_at=datetime.datetime.fromtimestamp(e["ts"] / 1000, tz=datetime.UTC),
+        )
+    ElementName.objects.bulk_create(
+        rows.values(),
+        update_conflicts=True,
+        unique_fields=["key"],
+        update_fields=["role", "name", "context", "context_role", "seen_at"],
+    )
+
+
+def describe(element):
+    """An ElementName in words, or "" when the tracker could not name it."""
+    role = ROLE_WORDS.get(element.role, "")
+    if element.name:
+        subject = _("“%(name)s” %(role)s") % {"name": element.name, "role": role or _("element")}
+    elif element.context or element.context_role:
+        subject = role or _("element")
+    else:
+        return ""
+    where = ROLE_WORDS.get(element.context_role, "")
+    if element.context:
+        place = _("“%(name)s” %(role)s") % {"name": element.context, "role": where}
+        return _("%(subject)s in %(place)s") % {"subject": subject, "place": place.strip()}
+    if where:
+        return _("%(subject)s in the %(place)s") % {"subject": subject, "place": where}
+    return str(subject)
+
+
+def names_for(pairs):
+    """{(url, selector): ElementName} for the (url, selector) pairs that have one."""
+    keys = {ElementName.key_of(url, selector) for url, selector in pairs if selector}
+    found = ElementName.objects.filter(key__in=keys)
+    return {(row.url, row.selector): row for row in found}
+
+
+def describe_rows(rows, url_key="url", selector_key="selector", into="element"):
+    """Give each row (a dict) `into`: its element in words, or its selector when unnamed."""
+    rows = list(rows)
+    names = names_for((row.get(url_key) or "", row[selector_key]) for row in rows)
+    for row in rows:
+        found = names.get((row.get(url_key) or "", row[selector_key]))
+        row[into] = (describe(found) if found else "") or row[selector_key]
+    return rows
+
+
+def names_by_selector(selectors):
+    """{selector: words} for selectors named on any page (the most recently seen name wins)."""
+    selectors = [s for s in set(selectors) if s]
+    if not selectors:
+        return {}
+    found = ElementName.objects.filter(selector__in=selectors).order_by("seen_at")
+    return {row.selector: describe(row) for row in found if describe(row)}
