@@ -98,6 +98,20 @@ MUTANTS = (
         ("tests/cityux/test_consent_versions.py",),
     ),
     Mutant(
+        "consent-versions-kept-longer",
+        "cityux/consent.py",
+        "_VERSIONS_SECONDS = 10\n",
+        "_VERSIONS_SECONDS = 11\n",
+        ("tests/cityux/test_consent_versions.py",),
+    ),
+    Mutant(
+        "consent-versions-refreshed-late",
+        "cityux/consent.py",
+        'if now >= _versions["until"]:',
+        'if now > _versions["until"]:',
+        ("tests/cityux/test_consent_versions.py",),
+    ),
+    Mutant(
         "declined-cookie-deleted-without-its-domain",
         "cityux/consent.py",
         "cookie.domain or None",
