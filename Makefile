@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 CHROMIUM := /usr/bin/chromium
 HOST_PORT ?= 127.0.0.1:8000
 
-.PHONY: demo test lint install install-dev chromium screenshots mutants clean
+.PHONY: demo test lint install install-dev chromium screenshots mutants mutation clean
 
 # Browser-test tools from npm (axe-core, terser), pinned in package-lock.json.
 node_modules/.package-lock.json: package.json package-lock.json
@@ -52,6 +52,10 @@ test: install-dev chromium node_modules/.package-lock.json lint
 # Known mutants of the critical modules must each fail their tests (scripts/mutants.py).
 mutants: install-dev
 	$(BIN)/python scripts/mutants.py $(MUTANTS_ARGS)
+
+# Mutation score of each critical module into bench/MUTATION.md (long; MODULES=... for some).
+mutation: install-dev
+	$(BIN)/python bench/mutation.py $(MODULES)
 
 screenshots: install-dev chromium node_modules/.package-lock.json
 	CITYUX_SCREENSHOT_DIR=docs/screenshots $(BIN)/pytest tests/e2e

@@ -7,11 +7,21 @@ A survivor is a gap in the tests; a mutant whose text is gone from the code is "
 code changed: update the mutant).
 
 This is a catalogue of the mutants issue 19 found surviving, kept so they stay killed. With
-`--operators MODULE` it also generates the simplest mutants of a critical module (each
-comparison, `and` / `or` and `True` / `False` swapped, one at a time), runs the module's tests
-listed in `CRITICAL_TESTS` against each, and prints the module's score and its survivors; the
-mutants listed in mutants_equivalent.txt (with the reason they change nothing) are not counted.
-A rough, dependency-free stand-in for mutmut or cosmic-ray, which mutate far more.
+`--operators MODULE` it also generates the operator mutants of a critical module
+(scripts/mutation_operators.py: comparisons and their boundaries, arithmetic, `and` / `or`,
+`not` removed, booleans, numbers + 1, string keys, return values, calls removed), runs the
+module's tests listed in `CRITICAL_TESTS` against each (scripts/mutation_runner.py: a migrated
+template database and only the tests that executed the mutated line), and prints the module's
+score and its survivors; the mutants listed in mutants_equivalent.txt (with the reason they
+change nothing) are not counted. `python bench/mutation.py` scores every critical module into
+bench/MUTATION.md.
+
+Why not mutmut: mutmut 3.8 (installed) does run here, but on cityux/consent.py alone (102
+mutants, its three test files, one worker) it had done 30 in 8 minutes and called 13 of them
+"timeout": its forked test runs wait on pytest-django's test database set-up (about 60 s of
+migrations on this shared machine), so the scores would have been neither quick nor true. The
+operators here are mutmut's main ones; what they lack is mutmut's string-literal and
+argument-dropping mutants.
 
     python scripts/mutants.py                  # every mutant but the browser ones
     python scripts/mutants.py --browser        # with the browser ones (slow: about 40 s each)
@@ -26,13 +36,14 @@ the modules below.
 """
 
 import argparse
-import io
-import subprocess
+import json
 import sys
 import time
-import tokenize
 from dataclasses import dataclass
 from pathlib import Path
+
+from mutation_operators import apply, operators
+from mutation_runner import TestRunner, run_tests
 
 ROOT = Path(__file__).resolve().parent.parent
 GAPS = "tests/cityux_analytics/test_mutation_gaps.py"
@@ -84,6 +95,20 @@ MUTANTS = (
         "cityux/consent.py",
         "return current is not None and accepted >= current",
         "return current is not None",
+        ("tests/cityux/test_consent_versions.py",),
+    ),
+    Mutant(
+        "consent-versions-kept-longer",
+        "cityux/consent.py",
+        "_VERSIONS_SECONDS = 10\n",
+        "_VERSIONS_SECONDS = 11\n",
+        ("tests/cityux/test_consent_versions.py",),
+    ),
+    Mutant(
+        "consent-versions-refreshed-late",
+        "cityux/consent.py",
+        'if now >= _versions["until"]:',
+        'if now > _versions["until"]:',
         ("tests/cityux/test_consent_versions.py",),
     ),
     Mutant(
@@ -168,7 +193,8 @@ MUTANTS = (
 )
 
 
-# The tests that guard each critical module, for --operators.
+# The tests that guard each critical module, for --operators (Python modules only: the replay
+# recorder's JavaScript masking is the browser mutants' job above).
 CRITICAL_TESTS = {
     "cityux/consent.py": (
         "tests/cityux/test_consent.py",
@@ -176,18 +202,36 @@ CRITICAL_TESTS = {
         "tests/cityux/test_consent_cookie_deletion.py",
     ),
     "cityux/access.py": ("tests/cityux/test_access.py", "tests/cityux/test_access_edges.py"),
+    "cityux/admin.py": (
+        "tests/cityux/test_department_admin.py",
+        "tests/cityux/test_permission_matrix.py",
+        "tests/cityux/test_admin_search.py",
+    ),
+    "cityux/mydata.py": ("tests/cityux_analytics/test_mydata.py",),
+    "cityux_analytics/mydata.py": ("tests/cityux_analytics/test_mydata.py",),
+    "cityux_analytics/retention.py": ("tests/cityux_analytics/test_retention.py",),
     "cityux_analytics/privacy.py": (
         "tests/cityux_analytics/test_schema_and_privacy.py",
         "tests/cityux_analytics/test_privacy_edges.py",
     ),
+    "cityux_analytics/schema.py": (
+        "tests/cityux_analytics/test_schema_and_privacy.py",
+        "tests/cityux_analytics/test_collect.py",
+    ),
     "cityux_analytics/views/collect.py": ("tests/cityux_analytics/test_collect.py", GAPS),
+    "cityux_analytics/ingest.py": (
+        "tests/cityux_analytics/test_ingest_isolation.py",
+        "tests/cityux_analytics/test_pipeline.py",
+    ),
     "cityux_analytics/detectors.py": ("tests/cityux_analytics/test_detectors.py", GAPS),
+    "cityux_analytics/replay/privacy.py": ("tests/cityux_analytics/test_replay_masking.py",),
     "cityux_analytics/replay/sessions.py": ("tests/cityux_analytics/test_replay.py", GAPS),
     "cityux_social/decisions.py": (
         "tests/cityux_social/test_decisions.py",
         "tests/cityux_social/test_department_less_posts.py",
         "tests/cityux_social/test_decisions_edges.py",
     ),
+    "cityux_social/tickets/open311.py": ("tests/cityux_social/test_open311.py",),
     "cityux_social/classifier.py": (
         "tests/cityux_social/test_classifier.py",
         "tests/cityux_social/test_classifier_holdout.py",
@@ -195,67 +239,54 @@ CRITICAL_TESTS = {
 }
 
 EQUIVALENT = ROOT / "scripts" / "mutants_equivalent.txt"
-SWAPS = {
-    ">=": ">", ">": ">=", "<=": "<", "<": "<=", "==": "!=", "!=": "==",
-    "and": "or", "or": "and", "True": "False", "False": "True",
-}  # fmt: skip
-
-
-def operator_mutants(path):
-    """(line, column, token, replacement) for each swappable token of the module at `path`."""
-    source = (ROOT / path).read_text()
-    for token in tokenize.generate_tokens(io.StringIO(source).readline):
-        if token.type in (tokenize.OP, tokenize.NAME) and token.string in SWAPS:
-            yield (*token.start, token.string, SWAPS[token.string])
 
 
 def equivalent_mutants():
-    """{(module, stripped line, "token -> replacement")} read from mutants_equivalent.txt."""
+    """{(module, stripped line, "change")} read from mutants_equivalent.txt."""
     known = set()
     for row in EQUIVALENT.read_text().splitlines():
         if row.strip() and not row.startswith("#"):
-            module, line, swap, _why = (part.strip() for part in row.split(" | ", 3))
-            known.add((module, line, swap))
+            module, line, change, _why = (part.strip() for part in row.split(" | ", 3))
+            known.add((module, line, change))
     return known
 
 
-def score_module(path):
+def score_module(path, report=None):
     """Run every operator mutant of `path` against its tests; print the score and survivors."""
-    tests = CRITICAL_TESTS[path]
-    if run_tests(tests) != 0:
+    runner = TestRunner(CRITICAL_TESTS[path], path)
+    if not runner.baseline():
         print(f"The tests of {path} fail without any mutant; fix them first.")
         return 1
-    survivors, total, equivalent = [], 0, equivalent_mutants()
     original = (ROOT / path).read_bytes()
-    lines = original.decode().splitlines(keepends=True)
-    for line, column, token, replacement in operator_mutants(path):
-        text = lines[line - 1]
-        if (path, text.strip(), f"{token} -> {replacement}") in equivalent:
-            print(f"{'same':9} {path}:{line}:{column} {token} -> {replacement} (equivalent)")
+    source = original.decode()
+    lines = source.splitlines()
+    equivalent, survivors, outcomes = equivalent_mutants(), [], {}
+    for op in operators(source):
+        text = lines[op.line - 1].strip()
+        if (path, text, op.change) in equivalent:
+            outcomes["equivalent"] = outcomes.get("equivalent", 0) + 1
+            print(f"{'same':9} {path}:{op.line}:{op.column} {op.change} (equivalent)", flush=True)
             continue
-        total += 1
-        mutated = list(lines)
-        mutated[line - 1] = text[:column] + replacement + text[column + len(token) :]
         try:
-            (ROOT / path).write_text("".join(mutated))
-            status = run_tests(tests)
+            (ROOT / path).write_text(apply(source, op))
+            outcome = runner.run(range(op.line, op.end_line + 1))
         finally:
             (ROOT / path).write_bytes(original)
-        outcome = {0: "survived", 1: "killed"}.get(status, "error")
-        print(f"{outcome:9} {path}:{line}:{column} {token} -> {replacement}", flush=True)
-        if outcome != "killed":
-            survivors.append(f"{path}:{line}: {text.strip()}  ({token} -> {replacement})")
-    killed = total - len(survivors)
-    print(f"\n{path}: {killed} of {total} mutants killed ({100 * killed / max(total, 1):.0f} %).")
+        outcomes[outcome] = outcomes.get(outcome, 0) + 1
+        print(f"{outcome:9} {path}:{op.line}:{op.column} {op.change}", flush=True)
+        if outcome not in ("killed", "error"):
+            survivors.append(f"{path}:{op.line}: {text}  ({op.change}) [{outcome}]")
+    total = sum(n for outcome, n in outcomes.items() if outcome != "equivalent")
+    killed = outcomes.get("killed", 0) + outcomes.get("error", 0)
+    print(f"\n{path}: {killed} of {total} mutants killed ({100 * killed / max(total, 1):.1f} %),"
+          f" {outcomes.get('equivalent', 0)} equivalent.")  # fmt: skip
     for survivor in survivors:
         print(f"  survived: {survivor}")
+    if report:
+        result = {"module": path, "killed": killed, "total": total, "survivors": survivors}
+        result["equivalent"] = outcomes.get("equivalent", 0)
+        Path(report).write_text(json.dumps(result, indent=1))
     return 0 if not survivors else 1
-
-
-def run_tests(tests):
-    """pytest's exit status for `tests`: 0 passed, 1 some failed, anything else an error."""
-    command = [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", *tests]
-    return subprocess.run(command, cwd=ROOT, capture_output=True).returncode
 
 
 def try_mutant(mutant):
@@ -291,9 +322,10 @@ def main(argv=None):
         choices=sorted(CRITICAL_TESTS),
         help="score a critical module on generated operator mutants instead",
     )
+    parser.add_argument("--report", metavar="JSON", help="with --operators: save the result")
     args = parser.parse_args(argv)
     if args.operators:
-        return score_module(args.operators)
+        return score_module(args.operators, args.report)
     unknown = set(args.names) - {mutant.name for mutant in MUTANTS}
     if unknown:
         parser.error(f"unknown mutants: {', '.join(sorted(unknown))}")

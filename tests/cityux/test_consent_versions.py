@@ -6,9 +6,11 @@ so the resident is asked again before the new cookie is set.
 """
 
 import pytest
+from cookie_consent.cache import delete_cache
 from cookie_consent.models import Cookie, CookieGroup
 from django.test import RequestFactory
 
+from cityux import consent
 from cityux.consent import ANALYTICS, PERSONALIZATION, consent_state, has_consent, needs_choice
 
 pytestmark = pytest.mark.django_db
@@ -63,3 +65,26 @@ def test_accepting_the_new_version_gives_consent_again(client, city):
     _accept_all(client)
 
     assert has_consent(_request_of(client), ANALYTICS)
+
+
+def test_a_version_changed_by_another_process_lapses_consent_here_after_ten_seconds(
+    client, city, monkeypatch
+):
+    """Each process keeps the versions for 10 s: a cookie added elsewhere (no signal here, no
+    cache entry of ours cleared) makes consent lapse at exactly 10 s, not a moment before."""
+    clock = [1000.0]
+    monkeypatch.setattr(consent.time, "monotonic", lambda: clock[0])
+    consent.forget_group_versions()
+    _accept_all(client)
+    request = _request_of(client)
+    assert has_consent(request, ANALYTICS)  # versions read at 1000.0
+
+    # Another process adds a cookie to the group: no post_save here, its cache cleared.
+    group = CookieGroup.objects.get(varname=ANALYTICS)
+    Cookie.objects.bulk_create([Cookie(cookiegroup=group, name="cityux_heatmap")])
+    delete_cache()
+
+    clock[0] = 1009.999
+    assert has_consent(_request_of(client), ANALYTICS)
+    clock[0] = 1010.0
+    assert not has_consent(_request_of(client), ANALYTICS)
