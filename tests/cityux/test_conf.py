@@ -108,7 +108,7 @@ def test_every_app_reads_its_setting_at_call_time(settings, accessor, setting, k
          {"ip": 2, "survey": 600, "shown_ip": 120}),
         (social_setting, "CITYUX_SOCIAL", "OPEN311", {"TIMEOUT": 3.0},
          {"ENDPOINT": "", "API_KEY_ENV": "CITYUX_OPEN311_API_KEY", "JURISDICTION_ID": "",
-          "TIMEOUT": 3.0}),
+          "TIMEOUT": 3.0, "FORMAT": "json", "LOOKUP_CAP": 1000, "TOKEN_GIVE_UP_HOURS": 48}),
     ],
 )  # fmt: skip
 def test_every_app_merges_its_nested_dicts(settings, accessor, setting, key, override, expected):
