@@ -223,6 +223,7 @@ def register_tables():
         ("PageDailyStats", "Counts per page and day: visits, signals, scores."),
         ("DepartmentDailyStats", "Counts per department and day."),
         ("ElementDailyStats", "Counts of signals per page element and day."),
+        ("ElementName", "What page elements are called in the page's own words (no field text)."),
         ("SurveyDailyStats", "How often each survey was shown and answered per page and day."),
         ("WorthModel", "A trained ranking model of which replays are worth watching."),
         ("Survey", "The surveys editors wrote."),

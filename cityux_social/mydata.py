@@ -49,6 +49,7 @@ def register_my_data():
         ("Source", "The social accounts and feeds the city reads."),
         ("RequestType", "The kinds of service requests and their rules."),
         ("ClassifierModel", "A trained post classifier and its scores."),
+        ("Open311Service", "The 311 server's services and their questions, as last listed."),
     ):
         register_table(
             f"cityux_social.{model}",
