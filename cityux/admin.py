@@ -19,8 +19,8 @@ create, edit, delete, copy, history, revisions, usage, inspect, preview, lock, w
 the choosers): an object the user may not see answers `forbidden()` (a 403 page, never Wagtail's
 redirect to the dashboard), and listings and choosers list only what the user may see. The
 snippet bulk actions and the site history report are scoped here too, for every registered model.
-`DepartmentFilter` is the listings' department filter and `DepartmentMenuItem` the menu item shown
-to users who see at least one department.
+`DepartmentFilter` (in a filterset made by `department_filterset()`) is the listings' department
+filter, and `DepartmentMenuItem` the menu item shown to users who see at least one department.
 """
 
 import django_filters
@@ -31,6 +31,7 @@ from django.db.models.functions import Cast
 from django.template.response import TemplateResponse
 from django.utils.functional import classproperty
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.views.reports.audit_logging import LogEntriesView
 from wagtail.models import ModelLogEntry
@@ -150,6 +151,13 @@ class DepartmentFilter(django_filters.ModelChoiceFilter):
         kwargs.setdefault("label", _("Department"))
         kwargs.setdefault("queryset", _departments_of_request)
         super().__init__(*args, **kwargs)
+
+
+def department_filterset(model, fields=("department",)):
+    """A WagtailFilterSet of `model` on `fields`, its "department" a DepartmentFilter."""
+    meta = type("Meta", (), {"model": model, "fields": list(fields)})
+    attributes = {"department": DepartmentFilter(), "Meta": meta}
+    return type(f"{model.__name__}FilterSet", (WagtailFilterSet,), attributes)
 
 
 # --- views ---------------------------------------------------------------------------------------

@@ -4,24 +4,15 @@ Registered in `cityux_personalize/wagtail_hooks.py`.
 """
 
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList
 from wagtail.admin.ui.tables import LiveStatusTagColumn
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from cityux.admin import DepartmentFilter, DepartmentScopedViewSetMixin
+from cityux.admin import DepartmentScopedViewSetMixin, department_filterset
 from cityux.exports import formula_safe
 from cityux.viewsets import MENU_HOOK
 
 from .models import CityArea, Questionnaire, Segment
-
-
-class SegmentFilterSet(WagtailFilterSet):
-    department = DepartmentFilter()
-
-    class Meta:
-        model = Segment
-        fields = ["department", "live"]
 
 
 class SegmentViewSet(DepartmentScopedViewSetMixin, SnippetViewSet):
@@ -34,7 +25,7 @@ class SegmentViewSet(DepartmentScopedViewSetMixin, SnippetViewSet):
     list_display = ["name", "department", LiveStatusTagColumn(), "match", "holdout_percent"]
     list_export = ["name", "description", "department", "live", "match", "holdout_percent"]
     export_filename = "segments"
-    filterset_class = SegmentFilterSet
+    filterset_class = department_filterset(Segment, ["department", "live"])
     search_fields = ["name"]
     edit_handler = ObjectList(
         [

@@ -20,7 +20,7 @@ from wagtail.admin.views.reports import ReportView
 from wagtail.admin.widgets import AdminDateInput
 
 from cityux.access import departments_for_user
-from cityux.admin import forbidden
+from cityux.admin import DepartmentFilter, forbidden
 from cityux.exports import FormulaSafeExportMixin
 
 from .. import reports
@@ -46,11 +46,7 @@ class RecordedFilter(django_filters.BooleanFilter):
 
 
 class ReplayFilterSet(WagtailFilterSet):
-    department = django_filters.ModelChoiceFilter(
-        label=_("Department"),
-        queryset=lambda request: departments_for_user(request.user),
-        empty_label=_("All my departments"),
-    )
+    department = DepartmentFilter(empty_label=_("All my departments"))
     page = django_filters.NumberFilter(label=_("Page (id)"), min_value=1)
     kind = django_filters.ChoiceFilter(
         label=_("Kind of signal"), choices=SignalKind.choices, empty_label=_("All kinds")

@@ -5,7 +5,6 @@ Registered in `cityux_analytics/wagtail_hooks.py`.
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.panels import (
     FieldPanel,
     InlinePanel,
@@ -16,19 +15,11 @@ from wagtail.admin.panels import (
 from wagtail.admin.ui.tables import LiveStatusTagColumn
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from cityux.admin import DepartmentFilter, DepartmentScopedViewSetMixin
+from cityux.admin import DepartmentScopedViewSetMixin, department_filterset
 from cityux.exports import formula_safe
 from cityux.viewsets import MENU_HOOK
 
 from .models import Survey
-
-
-class SurveyFilterSet(WagtailFilterSet):
-    department = DepartmentFilter()
-
-    class Meta:
-        model = Survey
-        fields = ["department", "live"]
 
 
 class SurveyViewSet(DepartmentScopedViewSetMixin, SnippetViewSet):
@@ -40,7 +31,7 @@ class SurveyViewSet(DepartmentScopedViewSetMixin, SnippetViewSet):
     menu_order = 150
     list_display = ["title", "department", LiveStatusTagColumn(), "trigger"]
     # The department and live filters; departments limited to those the user may see.
-    filterset_class = SurveyFilterSet
+    filterset_class = department_filterset(Survey, ["department", "live"])
     list_export = [
         "title",
         "department",

@@ -2,7 +2,6 @@
 
 from operator import itemgetter
 
-import django_filters
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils.formats import date_format
@@ -14,7 +13,7 @@ from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.views.reports import ReportView
 
 from cityux.access import departments_for_user
-from cityux.admin import forbidden
+from cityux.admin import DepartmentFilter, forbidden
 from cityux.exports import FormulaSafeExportMixin
 
 from ..conf import analytics_setting
@@ -30,11 +29,7 @@ HUB_CANDIDATES = 300
 
 
 class WorthFilterSet(WagtailFilterSet):
-    department = django_filters.ModelChoiceFilter(
-        label=_("Department"),
-        queryset=lambda request: departments_for_user(request.user),
-        empty_label=None,
-    )
+    department = DepartmentFilter(empty_label=None)
 
     class Meta:
         model = TrackedSession

@@ -1,0 +1,8 @@
+"""`cityux` and `cityux_analytics` alone: no other feature app, no reference site."""
+
+from cityux.settings.test import *  # noqa: F403
+
+from . import alone_with
+
+INSTALLED_APPS, MIDDLEWARE = alone_with("cityux_analytics", INSTALLED_APPS, MIDDLEWARE)  # noqa: F405
+ROOT_URLCONF = "tests.alone.urls"
