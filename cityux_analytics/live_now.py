@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from django.db.models import Count, F, Max, Sum
 from django.utils import timezone
 
-from .models import FrustrationSignal, PageDailyStats, PageView, SignalKind
+from .models import FrustrationSignal, PageDailyStats, SignalKind, TrackedSession
 
 WINDOW = datetime.timedelta(minutes=15)
 HISTORY_DAYS = 28
@@ -49,9 +49,12 @@ def live_now(departments, now=None, rule=SpikeRule()):
     signals = FrustrationSignal.objects.filter(
         department_id__in=department_ids, occurred_at__gte=since, occurred_at__lte=now
     )
+    # From the sessions active in the window (an index) to their views of these departments.
     visits = (
-        PageView.objects.filter(department_id__in=department_ids, session__last_event_at__gte=since)
-        .values("session_id")
+        TrackedSession.objects.filter(
+            last_event_at__gte=since, views__department_id__in=department_ids
+        )
+        .values("pk")
         .distinct()
         .count()
     )
