@@ -15,6 +15,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.db.models import Count, F, Max, Sum
+from django.urls import reverse
 from django.utils import timezone
 
 from .models import FrustrationSignal, PageDailyStats, SignalKind, TrackedSession
@@ -59,7 +60,7 @@ def live_now(departments, now=None, rule=SpikeRule()):
         .count()
     )
     pages = list(
-        signals.values("url", "page__title")
+        signals.values("url", "page_id", "page__title")
         .annotate(signals=Count("pk"), last=Max("occurred_at"))
         .order_by("-signals", "url")[:TOP]
     )
@@ -78,6 +79,11 @@ def live_now(departments, now=None, rule=SpikeRule()):
             {
                 "url": page["url"],
                 "title": page["page__title"] or page["url"],
+                "report_url": (
+                    reverse("cityux_analytics_reports:page", args=[page["page_id"]])
+                    if page["page_id"]
+                    else ""
+                ),
                 "signals": page["signals"],
                 "usual": round(usual.get(page["url"], 0.0), 2),
                 "spike": is_spike(page["signals"], usual.get(page["url"], 0.0), rule),

@@ -80,6 +80,7 @@ def test_live_now_counts_the_last_15_minutes_only(works):
 
     assert (live["visits"], live["signals"]) == (1, 2)
     assert [(p["url"], p["signals"]) for p in live["pages"]] == [(POTHOLE, 2)]
+    assert live["pages"][0]["report_url"] == ""  # no Wagtail page behind this address
     element = live["elements"][0]
     assert (element["selector"], element["kind_label"], element["signals"]) == (
         "#send-report",

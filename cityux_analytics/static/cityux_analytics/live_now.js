@@ -9,10 +9,14 @@
     return element;
   };
 
-  const titled = (title, meta, code) => {
+  const titled = (title, meta, code, href) => {
     const td = document.createElement("td");
     td.className = "cityux-wrap";
-    td.append(code ? cell(title, "code") : document.createTextNode(title));
+    if (href) {
+      const link = cell(title, "a");
+      link.href = href;
+      td.append(link);
+    } else td.append(code ? cell(title, "code") : document.createTextNode(title));
     return [td, meta];
   };
 
@@ -30,7 +34,7 @@
 
   const pageRow = (root) => (row) => {
     const tr = document.createElement("tr");
-    const [td, meta] = titled(row.title, row.url);
+    const [td, meta] = titled(row.title, row.url, false, row.report_url);
     if (row.spike) {
       const spike = cell(words(root, "textSpike"), "strong");
       spike.className = "cityux-live__spike";
