@@ -16,7 +16,9 @@ touched are recomputed. When the session closes, `pipeline.detect_sessions` repl
 signals with the final ones and recomputes whole days, so nothing is counted twice.
 """
 
+import contextlib
 import functools
+import logging
 import operator
 
 import pandas as pd
@@ -25,12 +27,39 @@ from django.db.models import F, Max, Min, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from . import buffer
 from .detectors import FORM_ABANDONMENT, detect_all, score_sessions
 from .models import FrustrationSignal, PageView, RawEvent, TrackedSession
 from .pipeline import events_frame, rollup_day, signal_rows
 
+logger = logging.getLogger(__name__)
+
 # Views before the first touched one that a detector reads (quick back: N-1 of view N).
 CONTEXT_VIEWS = 2
+
+
+@contextlib.contextmanager
+def pipeline_lock(wait_seconds=0.0, hold_seconds=600):
+    """One detection-and-rollup at a time across workers; yields whether it was acquired.
+
+    Two rollups of one day at once could both rewrite its element rows. With a Redis broker
+    the lock lives there (expiring after `hold_seconds` if a worker dies); without one, tasks
+    run in-process or on a single worker and the lock is not needed.
+    """
+    if not buffer.uses_redis_buffer():
+        yield True
+        return
+    client = buffer._client(buffer.broker_url())
+    lock = client.lock(buffer._key(":pipeline"), timeout=hold_seconds)
+    acquired = lock.acquire(blocking=wait_seconds > 0, blocking_timeout=wait_seconds or None)
+    try:
+        yield acquired
+    finally:
+        if acquired:
+            try:
+                lock.release()
+            except Exception as error:  # expired meanwhile: another run may hold it now
+                logger.warning("The pipeline lock expired before its run ended: %s", error)
 
 
 def sessions_with_new_events(limit=200):

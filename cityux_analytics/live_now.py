@@ -15,9 +15,10 @@ import datetime
 from dataclasses import dataclass
 
 from django.db.models import Count, F, Max, Sum
+from django.urls import reverse
 from django.utils import timezone
 
-from .models import FrustrationSignal, PageDailyStats, PageView, SignalKind
+from .models import FrustrationSignal, PageDailyStats, SignalKind, TrackedSession
 
 WINDOW = datetime.timedelta(minutes=15)
 HISTORY_DAYS = 28
@@ -49,14 +50,17 @@ def live_now(departments, now=None, rule=SpikeRule()):
     signals = FrustrationSignal.objects.filter(
         department_id__in=department_ids, occurred_at__gte=since, occurred_at__lte=now
     )
+    # From the sessions active in the window (an index) to their views of these departments.
     visits = (
-        PageView.objects.filter(department_id__in=department_ids, session__last_event_at__gte=since)
-        .values("session_id")
+        TrackedSession.objects.filter(
+            last_event_at__gte=since, views__department_id__in=department_ids
+        )
+        .values("pk")
         .distinct()
         .count()
     )
     pages = list(
-        signals.values("url", "page__title")
+        signals.values("url", "page_id", "page__title")
         .annotate(signals=Count("pk"), last=Max("occurred_at"))
         .order_by("-signals", "url")[:TOP]
     )
@@ -75,6 +79,11 @@ def live_now(departments, now=None, rule=SpikeRule()):
             {
                 "url": page["url"],
                 "title": page["page__title"] or page["url"],
+                "report_url": (
+                    reverse("cityux_analytics_reports:page", args=[page["page_id"]])
+                    if page["page_id"]
+                    else ""
+                ),
                 "signals": page["signals"],
                 "usual": round(usual.get(page["url"], 0.0), 2),
                 "spike": is_spike(page["signals"], usual.get(page["url"], 0.0), rule),

@@ -100,15 +100,23 @@ def retry_dead_letters(pks=None):
 @shared_task(name="cityux_analytics.process_sessions")
 def process_sessions():
     """Close idle sessions, detect and score them, refresh the rollups of their days."""
-    return sorted(day.isoformat() for day in pipeline.process_closed_sessions())
+    from .live import pipeline_lock
+
+    with pipeline_lock(wait_seconds=120) as acquired:
+        if not acquired:
+            return "busy"
+        return sorted(day.isoformat() for day in pipeline.process_closed_sessions())
 
 
 @shared_task(name="cityux_analytics.detect_live")
 def detect_live():
     """Signals of open sessions from their new events, and the rollups they change (live.py)."""
     from .live import detect_live as detect
+    from .live import pipeline_lock
 
-    return detect()
+    with pipeline_lock() as acquired:
+        # Busy: the run holding the lock, or the next one in 2 s, picks these events up.
+        return detect() if acquired else "busy"
 
 
 @shared_task(name="cityux_analytics.rollup_day")

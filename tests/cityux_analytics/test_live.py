@@ -1,15 +1,17 @@
 """Live detection: signals of open sessions from their new batches (cityux_analytics/live.py)."""
 
 import datetime
+import os
+import uuid
 
 import pytest
 from django.utils import timezone
 from wagtail.models import Page, Site
 
 from cityux.models import Department, DepartmentRootPage
-from cityux_analytics import pipeline
+from cityux_analytics import pipeline, tasks
 from cityux_analytics.ingest import from_ms, ingest_batch
-from cityux_analytics.live import detect_live
+from cityux_analytics.live import detect_live, pipeline_lock
 from cityux_analytics.models import (
     DepartmentDailyStats,
     ElementDailyStats,
@@ -17,6 +19,7 @@ from cityux_analytics.models import (
     PageDailyStats,
     TrackedSession,
 )
+from tests.cityux_analytics.conftest import celery_broker
 from tests.cityux_analytics.factories import T0, batch, click, error, new_sid, view
 
 pytestmark = pytest.mark.django_db
@@ -166,3 +169,16 @@ def test_live_rollups_of_one_page_leave_other_pages_rows_alone(licence_page):
     assert PageDailyStats.objects.get(date=DAY, url="/business/").rage_click == 1
     assert _page_counts() == (1, 1, 1, 1)
     assert DepartmentDailyStats.objects.get(date=DAY).signals == 4
+
+
+def test_live_detection_skips_a_run_while_another_holds_the_pipeline_lock(licence_page):
+    broker = os.environ.get("CELERY_BROKER_URL") or "redis://127.0.0.1:6379/0"
+    ingest_batch(batch(_frustrated_events()))
+    with celery_broker(broker, queue=f"cityux-test-{uuid.uuid4().hex[:10]}"):
+        with pipeline_lock() as held:
+            assert held
+            assert tasks.detect_live() == "busy"
+        assert _kinds() == []
+
+        assert tasks.detect_live() == 1
+    assert _kinds() == [("dead_click", 1), ("error_click", 1), ("rage_click", 3)]

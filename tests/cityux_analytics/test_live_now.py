@@ -80,6 +80,7 @@ def test_live_now_counts_the_last_15_minutes_only(works):
 
     assert (live["visits"], live["signals"]) == (1, 2)
     assert [(p["url"], p["signals"]) for p in live["pages"]] == [(POTHOLE, 2)]
+    assert live["pages"][0]["report_url"] == ""  # no Wagtail page behind this address
     element = live["elements"][0]
     assert (element["selector"], element["kind_label"], element["signals"]) == (
         "#send-report",
@@ -154,3 +155,17 @@ def test_the_department_hub_shows_live_now_with_its_own_polling_address(client, 
     assert f'data-cityux-live-url="/admin/cityux/analytics/live/{works.slug}/"' in html
     assert 'aria-live="polite"' in html
     assert "#send-report" in html
+
+
+@pytest.mark.django_db
+def test_the_overview_polls_the_figures_of_all_the_users_departments(
+    client, works, business, make_lead
+):
+    _visit(business, url=LICENCE, signals=2)
+    parks = Department.objects.get(slug="parks-recreation")
+    client.force_login(make_lead(works, parks))
+
+    html = client.get("/admin/cityux/").content.decode()
+
+    assert 'data-cityux-live-url="/admin/cityux/analytics/live/"' in html
+    assert LICENCE not in html

@@ -47,7 +47,7 @@ def test_a_rage_click_appears_in_live_now_without_a_reload_and_is_announced_once
         resident.wait_for_timeout(100)
 
     pages = live.locator("[data-cityux-live-pages]")
-    pages.get_by_text("Report a pothole").wait_for(timeout=60_000)
+    pages.get_by_role("link", name="Report a pothole").wait_for(timeout=60_000)
     assert "#send-report" in live.locator("[data-cityux-live-elements]").inner_text()
     assert "Rage click" in live.locator("[data-cityux-live-elements]").inner_text()
     assert lead.evaluate("window.cityuxNoReload") is True

@@ -9,10 +9,14 @@
     return element;
   };
 
-  const titled = (title, meta, code) => {
+  const titled = (title, meta, code, href) => {
     const td = document.createElement("td");
     td.className = "cityux-wrap";
-    td.append(code ? cell(title, "code") : document.createTextNode(title));
+    if (href) {
+      const link = cell(title, "a");
+      link.href = href;
+      td.append(link);
+    } else td.append(code ? cell(title, "code") : document.createTextNode(title));
     return [td, meta];
   };
 
@@ -24,11 +28,15 @@
     return td;
   };
 
-  const pageRow = (row) => {
+  // Words come translated from the template's data-text-* attributes.
+  const words = (root, name, values = {}) =>
+    root.dataset[name].replace(/\{(\w+)\}/g, (_, key) => values[key]);
+
+  const pageRow = (root) => (row) => {
     const tr = document.createElement("tr");
-    const [td, meta] = titled(row.title, row.url);
+    const [td, meta] = titled(row.title, row.url, false, row.report_url);
     if (row.spike) {
-      const spike = cell("Spike", "strong");
+      const spike = cell(words(root, "textSpike"), "strong");
       spike.className = "cityux-live__spike";
       td.append(" ", spike);
     }
@@ -54,14 +62,15 @@
     root.querySelector(`[data-cityux-live-${name}-empty]`).hidden = !!rows.length;
   };
 
-  const announcement = (before, after) => {
+  const announcement = (root, before, after) => {
     const parts = [];
     const added = after.signals - before.signals;
-    if (added > 0) parts.push(`${added} new frustration signal${added === 1 ? "" : "s"}.`);
+    if (added === 1) parts.push(words(root, "textNewOne"));
+    if (added > 1) parts.push(words(root, "textNewMany", { count: added }));
     const spiking = new Set(before.pages.filter((p) => p.spike).map((p) => p.url));
     after.pages
       .filter((p) => p.spike && !spiking.has(p.url))
-      .forEach((p) => parts.push(`Spike on ${p.title}.`));
+      .forEach((p) => parts.push(words(root, "textSpikeOn", { page: p.title })));
     return parts.join(" ");
   };
 
@@ -73,11 +82,13 @@
     const draw = (data) => {
       root.querySelector("[data-cityux-live-visits]").textContent = data.visits.toLocaleString();
       root.querySelector("[data-cityux-live-signals]").textContent = data.signals.toLocaleString();
-      root.querySelector("[data-cityux-live-updated]").textContent = `Updated ${data.updated}.`;
-      fill(root, "pages", data.pages, pageRow);
+      root.querySelector("[data-cityux-live-updated]").textContent = words(root, "textUpdated", {
+        time: data.updated,
+      });
+      fill(root, "pages", data.pages, pageRow(root));
       fill(root, "elements", data.elements, elementRow);
-      const words = last ? announcement(last, data) : "";
-      if (words) status.textContent = words;
+      const said = last ? announcement(root, last, data) : "";
+      if (said) status.textContent = said;
       last = data;
     };
     const poll = () =>
