@@ -376,3 +376,25 @@ def test_multi_value_attributes_repeat_the_field():
         ("attribute[B][]", "x"),
         ("attribute[B][]", "y"),
     ]
+
+
+def test_the_open311_setting_is_checked():
+    from cityux_social.tickets.checks import open311_problems
+
+    assert open311_problems({"ENDPOINT": "https://311.example.gov/v2", "FORMAT": "XML"}) == []
+    assert open311_problems({"FORMAT": "yaml", "LOOKUP_CAP": 0, "TIMEOUT": -1, "PAGE": 2}) == [
+        "CITYUX_SOCIAL['OPEN311'] has unknown keys: PAGE.",
+        "CITYUX_SOCIAL['OPEN311']['FORMAT'] must be one of json, xml.",
+        "CITYUX_SOCIAL['OPEN311']['LOOKUP_CAP'] must be a whole number ≥ 1.",
+        "CITYUX_SOCIAL['OPEN311']['TIMEOUT'] must be a positive number.",
+    ]
+
+
+def test_a_wrong_format_fails_the_system_check(settings):
+    from django.core.checks import run_checks
+
+    settings.CITYUX_SOCIAL = {"OPEN311": {"FORMAT": "yaml"}}
+    errors = [e for e in run_checks() if e.id == "cityux_social.E010"]
+    assert [e.msg for e in errors] == [
+        "CITYUX_SOCIAL['OPEN311']['FORMAT'] must be one of json, xml."
+    ]
