@@ -281,3 +281,20 @@ def test_retention_scrubs_the_attribute_answers_and_address_id(light_post, works
     scrub_author_data()
     ticket.refresh_from_db()
     assert (ticket.attributes, ticket.address_id, ticket.service_request_id) == ({}, "", "0")
+
+
+def test_the_first_ticket_caches_the_service_list_so_the_next_does_not_ask(
+    light_post, works_lead, open311, fmt, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        ticket = decisions.accept(
+            light_post, works_lead, light_post.request_type, light_post.department, "Light",
+            39.5, -104.5, attributes={"POLE": "9", "KIND": "day"},
+        )  # fmt: skip
+    ticket.refresh_from_db()
+    assert ticket.status == Ticket.Status.OPEN
+    assert set(Open311Service.objects.values_list("service_code", flat=True)) == {
+        "POTHOLE", "MISSED-BIN", "CODE", "STREETLIGHT"
+    }  # fmt: skip
+    asked = [r.path for r in open311.received if r.method == "GET"]
+    assert asked == [f"/open311/v2/services.{fmt}", f"/open311/v2/services/STREETLIGHT.{fmt}"]
