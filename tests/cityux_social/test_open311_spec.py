@@ -126,6 +126,7 @@ def test_a_missing_required_attribute_is_refused_before_sending(server, client):
     [
         ({"KIND": "broken"}, "What is wrong with the light?: not one of the listed values: broken"),
         ({"HEIGHT": "tall"}, "Height of the light: not a number"),
+        ({"HEIGHT": "nan"}, "Height of the light: not a number"),
         ({"SINCE": "yesterday"}, "Out since: not a date and time"),
         ({"NEAR": ["school", "zoo"]}, "not one of the listed values: zoo"),
     ],
@@ -398,3 +399,14 @@ def test_a_wrong_format_fails_the_system_check(settings):
     assert [e.msg for e in errors] == [
         "CITYUX_SOCIAL['OPEN311']['FORMAT'] must be one of json, xml."
     ]
+
+
+def test_a_lookup_over_90_days_is_searched_in_parts_the_spec_allows(server, client):
+    client.post_request(LIGHT, submission_key="old", definition=DEFINITIONS["STREETLIGHT"])
+    now = datetime.datetime.now(datetime.UTC)
+    since = now - datetime.timedelta(days=200)
+    assert client.find_request("STREETLIGHT", "old", since=since) == "6001"
+    for received in server.received[1:]:
+        start = datetime.datetime.fromisoformat(received.query["start_date"])
+        end = datetime.datetime.fromisoformat(received.query["end_date"])
+        assert end - start <= datetime.timedelta(days=90)
