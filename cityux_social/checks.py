@@ -5,6 +5,7 @@ from django.core.checks import Error, register
 from django.utils.module_loading import import_string
 
 from .conf import DEFAULTS, social_setting
+from .tickets import checks as _open311_checks  # noqa: F401 (registers the OPEN311 check)
 
 
 @register()

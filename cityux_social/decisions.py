@@ -140,8 +140,9 @@ def assign(post, user, assignee):
     return post
 
 
-def retry_ticket(post, user):
-    """Send a failed ticket again (the backend finds a request an earlier attempt created)."""
+def retry_ticket(post, user, attributes=None):
+    """Send a failed ticket again (the backend finds a request an earlier attempt created),
+    with corrected Open311 `attributes` when given."""
     require_post(user, post)
     with transaction.atomic():
         locked = _locked(post)
@@ -149,7 +150,9 @@ def retry_ticket(post, user):
         if ticket is None or ticket.status != Ticket.Status.FAILED:
             raise ValidationError("Only a failed ticket can be sent again.")
         ticket.status = Ticket.Status.PENDING
-        ticket.save(update_fields=["status"])
+        if attributes is not None:
+            ticket.attributes = attributes
+        ticket.save(update_fields=["status", "attributes"])
         locked.status = Status.ACCEPTED
         locked.save(update_fields=["status"])
         transaction.on_commit(lambda: _enqueue_submission(ticket.pk))

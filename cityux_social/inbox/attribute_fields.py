@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ..tickets.georeport import clean_attributes, w3c_datetime
+from ..tickets.georeport import clean_attributes, parse_w3c, w3c_datetime
 from ..tickets.models import Open311Service
 
 
@@ -98,3 +98,9 @@ def clean_group(form, group, cleaned):
     for code, error in errors.items():
         form.add_error(group.names[code], messages.get(error, error))
     return sendable
+
+
+def attribute_initial(value):
+    """A stored value as its field shows it (a W3C datetime becomes a datetime)."""
+    moment = parse_w3c(value) if isinstance(value, str) and "T" in value else None
+    return moment if moment is not None else value

@@ -8,7 +8,12 @@ from django.utils.translation import gettext_lazy as _
 from cityux.access import departments_for_user
 
 from ..models import RequestType
-from .attribute_fields import add_attribute_fields, attribute_groups, clean_group
+from .attribute_fields import (
+    add_attribute_fields,
+    attribute_groups,
+    attribute_initial,
+    clean_group,
+)
 
 DISMISS_REASONS = [
     ("Not a service request", _("Not a service request")),
@@ -99,6 +104,29 @@ class AcceptForm(forms.Form):
         for group in self.attribute_groups:
             if request_type is not None and group.request_type.pk == request_type.pk:
                 cleaned["attributes"] = clean_group(self, group, cleaned)
+        return cleaned
+
+
+class RetryForm(forms.Form):
+    """ "Send again", with the Open311 details of the ticket's type to correct (if it has any)."""
+
+    def __init__(self, *args, ticket, **kwargs):
+        request_type = ticket.post.request_type
+        groups = attribute_groups([request_type]) if request_type is not None else []
+        self.group = groups[0] if groups else None
+        initial = {}
+        if self.group is not None:
+            for code, name in self.group.names.items():
+                initial[name] = attribute_initial(ticket.attributes.get(code))
+        super().__init__(*args, initial=initial, **kwargs)
+        if self.group is not None:
+            add_attribute_fields(self, [self.group])
+            self.group.bound = [self[name] for name in self.group.names.values()]
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.group is not None:
+            cleaned["attributes"] = clean_group(self, self.group, cleaned)
         return cleaned
 
 

@@ -12,6 +12,7 @@ reading of the spec:
 """
 
 import datetime
+import math
 from dataclasses import dataclass
 
 from defusedxml import ElementTree
@@ -217,8 +218,10 @@ def clean_attribute(attribute, value):
         return value, f"not one of the listed values: {value}"
     if attribute.datatype == "number":
         try:
-            float(value)
+            number = float(value)
         except ValueError:
+            return value, "not a number"
+        if not math.isfinite(number):
             return value, "not a number"
     if attribute.datatype == "datetime":
         moment = parse_w3c(value)

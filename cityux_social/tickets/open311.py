@@ -44,6 +44,8 @@ DESCRIPTION_LIMIT = 4000
 LOOKUP_SLACK = datetime.timedelta(minutes=10)
 # The spec's default cap on GET requests answers.
 LOOKUP_CAP = 1000
+# The spec lets one search span at most 90 days: a longer window is searched in parts.
+MAX_WINDOW = datetime.timedelta(days=90)
 # A window this short that still fills the cap cannot be narrowed further.
 NARROWEST_WINDOW = datetime.timedelta(seconds=2)
 
@@ -261,6 +263,8 @@ class Open311Client:
         return self._find(service_code, submission_key, since - LOOKUP_SLACK, until + LOOKUP_SLACK)
 
     def _find(self, service_code, submission_key, start, end):
+        if end - start > MAX_WINDOW:
+            return self._halves(service_code, submission_key, start, end)
         params = {
             "service_code": service_code,
             "start_date": w3c_datetime(start),
@@ -279,6 +283,10 @@ class Open311Client:
                 "created the request cannot be told, so it is not sent again. Look it up in the "
                 "city's system."
             )
+        return self._halves(service_code, submission_key, start, end)
+
+    def _halves(self, service_code, submission_key, start, end):
+        # Our request was made soon after `since`: the earlier half is searched first.
         middle = start + (end - start) / 2
         return self._find(service_code, submission_key, start, middle) or self._find(
             service_code, submission_key, middle, end

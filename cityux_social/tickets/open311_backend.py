@@ -54,7 +54,10 @@ class Open311TicketBackend:
                 "No Open311 API key: set the environment variable named by "
                 'CITYUX_SOCIAL["OPEN311"]["API_KEY_ENV"] (CITYUX_OPEN311_API_KEY by default).'
             )
-        return config.client()
+        try:
+            return config.client()
+        except ValueError as error:  # a FORMAT the system check also reports
+            raise TicketError(f'CITYUX_SOCIAL["OPEN311"] is wrong: {error}.') from error
 
     def submit(self):
         ticket, post = self.ticket, self.ticket.post

@@ -11,6 +11,17 @@ from django.utils import timezone
 from .models import Open311Service
 
 
+def _listing_fields(service):
+    return {
+        "service_name": service["service_name"][:255],
+        "description": service["description"],
+        "group": service["group"][:255],
+        "keywords": service["keywords"],
+        "type": service["type"][:32],
+        "metadata": service["metadata"],
+    }
+
+
 def refresh_services(client):
     """Cache every service the server lists; the ones it stopped listing are kept, unlisted.
 
@@ -32,16 +43,7 @@ def refresh_services(client):
     with transaction.atomic():
         for service in listed:
             code = service["service_code"]
-            defaults = {
-                "service_name": service["service_name"][:255],
-                "description": service["description"],
-                "group": service["group"][:255],
-                "keywords": service["keywords"],
-                "type": service["type"][:32],
-                "metadata": service["metadata"],
-                "listed": True,
-                "fetched_at": now,
-            }
+            defaults = {**_listing_fields(service), "listed": True, "fetched_at": now}
             if code in definitions:
                 defaults["definition"] = definitions[code]
             elif not service["metadata"]:
@@ -67,8 +69,14 @@ def definition_for(service_code, client):
         return None
     if service is not None and service.definition:
         return service.definition
-    if service is None:
+    if service is None:  # never refreshed: cache the listing now, so the next ticket need not ask
         listed = {s["service_code"]: s for s in client.services()}
+        now = timezone.now()
+        for code, item in listed.items():
+            Open311Service.objects.get_or_create(
+                service_code=code,
+                defaults={**_listing_fields(item), "listed": True, "fetched_at": now},
+            )
         if service_code not in listed or not listed[service_code]["metadata"]:
             return None
     definition = client.service_definition(service_code)

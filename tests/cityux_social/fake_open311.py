@@ -30,10 +30,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlsplit
 from xml.sax.saxutils import escape
 
-from tests.cityux_social.open311_spec import DEFINITIONS, SERVICES
+from tests.cityux_social.open311_spec import DEFINITIONS, SERVICES, check_attributes, parse_w3c
 
 FORM_TYPE = re.compile(r"^application/x-www-form-urlencoded;\s*charset=utf-8$", re.IGNORECASE)
-ATTRIBUTE = re.compile(r"^attribute\[([^\[\]]+)\](\[\])?$")
 SINGLE_FIELDS = (
     "api_key jurisdiction_id service_code lat long address_string address_id email device_id "
     "account_id first_name last_name phone description media_url"
@@ -66,14 +65,6 @@ def _w3c(moment):
     return moment.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _parse_w3c(text):
-    try:
-        moment = datetime.datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return moment if moment.tzinfo else None
-
-
 def _error(status, *descriptions):
     return status, [{"code": status, "description": d} for d in descriptions]
 
@@ -98,42 +89,6 @@ def render(payload, fmt, root):
             '<?xml version="1.0" encoding="utf-8"?>' + to_xml(root, payload)
         ).encode()
     return "application/json; charset=utf-8", json.dumps(payload).encode()
-
-
-def check_attributes(service_code, pairs):
-    """The errors in the `attribute[...]` fields of a POST for `service_code`."""
-    definition = DEFINITIONS.get(service_code, {"attributes": []})
-    attributes = {a["code"]: a for a in definition["attributes"] if a["variable"]}
-    given, errors = {}, []
-    for name, value in pairs:
-        if not name.startswith("attribute"):
-            continue
-        match = ATTRIBUTE.match(name)
-        if not match or match.group(1) not in attributes:
-            errors.append(f"{name} is not an attribute of {service_code}")
-            continue
-        code, multi = match.group(1), bool(match.group(2))
-        if multi != (attributes[code]["datatype"] == "multivaluelist"):
-            form = f"attribute[{code}][]" if not multi else f"attribute[{code}]"
-            errors.append(f"{code} must be sent as {form}")
-            continue
-        if not multi and code in given:
-            errors.append(f"attribute[{code}] was given twice")
-        given.setdefault(code, []).append(value)
-    for code, attribute in attributes.items():
-        values = [v for v in given.get(code, []) if v != ""]
-        if attribute["required"] and not values:
-            errors.append(f"{code} is required: {attribute['description']}")
-        keys = {v["key"] for v in attribute.get("values") or []}
-        for value in values:
-            datatype = attribute["datatype"]
-            if datatype.endswith("valuelist") and value not in keys:
-                errors.append(f"{value} is not a value of {code}")
-            elif datatype == "number" and not re.fullmatch(r"-?\d+(\.\d+)?", value):
-                errors.append(f"{code} must be a number")
-            elif datatype == "datetime" and _parse_w3c(value) is None:
-                errors.append(f"{code} must be a W3C datetime")
-    return errors
 
 
 class FakeOpen311:
@@ -347,8 +302,8 @@ class FakeOpen311:
 
     def _search(self, query):
         errors = []
-        end = _parse_w3c(query["end_date"]) if "end_date" in query else _now()
-        start = _parse_w3c(query["start_date"]) if "start_date" in query else None
+        end = parse_w3c(query["end_date"]) if "end_date" in query else _now()
+        start = parse_w3c(query["start_date"]) if "start_date" in query else None
         if end is None or ("start_date" in query and start is None):
             errors.append("start_date and end_date must be W3C datetimes with an offset")
         elif start is None:
@@ -367,7 +322,7 @@ class FakeOpen311:
         items = [
             i
             for i in items
-            if i["status"] in statuses and start <= _parse_w3c(i["requested_datetime"]) <= end
+            if i["status"] in statuses and start <= parse_w3c(i["requested_datetime"]) <= end
         ]
         items.sort(key=lambda i: i["requested_datetime"], reverse=True)
         return 200, items[: self.cap]

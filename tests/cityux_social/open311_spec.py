@@ -3,7 +3,22 @@
 Shapes of the GeoReport v2 spec's examples for `GET services` and `GET services/{code}`, with
 our values. STREETLIGHT has a definition with one attribute of every datatype, listed out of
 order (the client sorts by `order`) and an informational one (`variable: false`).
+`check_attributes` is the spec's rule for a POST's `attribute[...]` fields.
 """
+
+import datetime
+import re
+
+ATTRIBUTE = re.compile(r"^attribute\[([^\[\]]+)\](\[\])?$")
+
+
+def parse_w3c(text):
+    try:
+        moment = datetime.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else None
+
 
 SERVICES = [
     {
@@ -126,3 +141,39 @@ DEFINITIONS = {
         ],
     },
 }
+
+
+def check_attributes(service_code, pairs):
+    """The errors in the `attribute[...]` fields of a POST for `service_code`."""
+    definition = DEFINITIONS.get(service_code, {"attributes": []})
+    attributes = {a["code"]: a for a in definition["attributes"] if a["variable"]}
+    given, errors = {}, []
+    for name, value in pairs:
+        if not name.startswith("attribute"):
+            continue
+        match = ATTRIBUTE.match(name)
+        if not match or match.group(1) not in attributes:
+            errors.append(f"{name} is not an attribute of {service_code}")
+            continue
+        code, multi = match.group(1), bool(match.group(2))
+        if multi != (attributes[code]["datatype"] == "multivaluelist"):
+            form = f"attribute[{code}][]" if not multi else f"attribute[{code}]"
+            errors.append(f"{code} must be sent as {form}")
+            continue
+        if not multi and code in given:
+            errors.append(f"attribute[{code}] was given twice")
+        given.setdefault(code, []).append(value)
+    for code, attribute in attributes.items():
+        values = [v for v in given.get(code, []) if v != ""]
+        if attribute["required"] and not values:
+            errors.append(f"{code} is required: {attribute['description']}")
+        keys = {v["key"] for v in attribute.get("values") or []}
+        for value in values:
+            datatype = attribute["datatype"]
+            if datatype.endswith("valuelist") and value not in keys:
+                errors.append(f"{value} is not a value of {code}")
+            elif datatype == "number" and not re.fullmatch(r"-?\d+(\.\d+)?", value):
+                errors.append(f"{code} must be a number")
+            elif datatype == "datetime" and parse_w3c(value) is None:
+                errors.append(f"{code} must be a W3C datetime")
+    return errors

@@ -1,4 +1,4 @@
-"""The Open311 GeoReport v2 client and ticket backend, against the local fake server."""
+"""The Open311 GeoReport v2 client against the local spec-validating fake, in JSON and XML."""
 
 import datetime
 import uuid
@@ -33,15 +33,20 @@ def server():
         yield fake
 
 
+@pytest.fixture(params=["json", "xml"])
+def fmt(request):
+    return request.param
+
+
 @pytest.fixture
-def client(server):
-    return Open311Client(server.base_url, "good-key", "city.example.gov", timeout=0.5)
+def client(server, fmt):
+    return Open311Client(server.base_url, "good-key", "city.example.gov", timeout=0.5, fmt=fmt)
 
 
-def test_post_sends_every_geo_report_field_form_encoded(server, client):
+def test_post_sends_every_geo_report_field_form_encoded(server, client, fmt):
     client.post_request(POTHOLE, submission_key="k1")
     (post,) = server.posts
-    assert post.path == "/open311/v2/requests.json"
+    assert post.path == f"/open311/v2/requests.{fmt}"
     assert post.form["api_key"] == "good-key"
     assert post.form["jurisdiction_id"] == "city.example.gov"
     assert post.form["service_code"] == "POTHOLE"
@@ -95,8 +100,8 @@ def test_unknown_service_code_is_reported_from_the_servers_error_list(client):
         client.post_request(ServiceRequest(service_code="NOPE", description="x", lat=1, long=2))
 
 
-def test_bad_api_key_says_the_key_was_refused(server):
-    client = Open311Client(server.base_url, "wrong", "city.example.gov", timeout=0.5)
+def test_bad_api_key_says_the_key_was_refused(server, fmt):
+    client = Open311Client(server.base_url, "wrong", "city.example.gov", timeout=0.5, fmt=fmt)
     with pytest.raises(Open311Error, match="refused the API key") as caught:
         client.post_request(POTHOLE)
     assert caught.value.status == 403

@@ -173,8 +173,8 @@ def test_accepted_attributes_reach_the_server_encoded_per_spec(
     assert light_post.status == SocialPost.Status.TICKETED
 
 
-def test_a_ticket_without_its_required_details_fails_readably_and_stays_retryable(
-    light_post, works_lead, open311, django_capture_on_commit_callbacks
+def test_a_ticket_without_its_required_details_fails_readably_and_is_corrected_on_retry(
+    client, light_post, works_lead, open311, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
         ticket = decisions.accept(
@@ -187,14 +187,26 @@ def test_a_ticket_without_its_required_details_fails_readably_and_stays_retryabl
         "The request's details do not fit the service STREETLIGHT: Pole number: required; "
         "What is wrong with the light?: required."
     )
-    assert open311.posts == []  # the definition was read live and checked before sending
+    assert open311.posts == []  # the definition was read live (and cached) and checked first
     light_post.refresh_from_db()
     assert light_post.status == SocialPost.Status.TICKET_FAILED
-    Ticket.objects.filter(pk=ticket.pk).update(attributes={"POLE": "1", "KIND": "out"})
+
+    client.force_login(works_lead)
+    url = reverse("cityux_social_inbox:post", args=[light_post.pk])
+    html = client.get(url).content.decode()
+    assert "Send again" in html and "Pole number (required)" in html
+    prefix = f"attribute-{light_post.request_type_id}-"
+    response = client.post(url, {"action": "retry", prefix + "KIND": "out"})
+    assert response.status_code == 400
+    assert "Not sent: correct the details below." in response.content.decode()
+    ticket.refresh_from_db()
+    assert ticket.status == Ticket.Status.FAILED and ticket.attributes == {}
     with django_capture_on_commit_callbacks(execute=True):
-        decisions.retry_ticket(light_post, works_lead)
+        client.post(url, {"action": "retry", prefix + "KIND": "out", prefix + "POLE": "P-9"})
     ticket.refresh_from_db()
     assert ticket.status == Ticket.Status.OPEN and ticket.service_request_id == "6001"
+    assert ticket.attributes == {"POLE": "P-9", "KIND": "out"}
+    assert ("attribute[POLE]", "P-9") in open311.posts[0].pairs
 
 
 def test_bulk_accept_leaves_types_that_need_details_to_their_page(light_post, works_lead, open311):
@@ -269,3 +281,20 @@ def test_retention_scrubs_the_attribute_answers_and_address_id(light_post, works
     scrub_author_data()
     ticket.refresh_from_db()
     assert (ticket.attributes, ticket.address_id, ticket.service_request_id) == ({}, "", "0")
+
+
+def test_the_first_ticket_caches_the_service_list_so_the_next_does_not_ask(
+    light_post, works_lead, open311, fmt, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        ticket = decisions.accept(
+            light_post, works_lead, light_post.request_type, light_post.department, "Light",
+            39.5, -104.5, attributes={"POLE": "9", "KIND": "day"},
+        )  # fmt: skip
+    ticket.refresh_from_db()
+    assert ticket.status == Ticket.Status.OPEN
+    assert set(Open311Service.objects.values_list("service_code", flat=True)) == {
+        "POTHOLE", "MISSED-BIN", "CODE", "STREETLIGHT"
+    }  # fmt: skip
+    asked = [r.path for r in open311.received if r.method == "GET"]
+    assert asked == [f"/open311/v2/services.{fmt}", f"/open311/v2/services/STREETLIGHT.{fmt}"]

@@ -15,7 +15,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from ... import decisions
 from ...models import SocialPost
 from ...tickets.models import Ticket
-from ..forms import AcceptForm, AssignForm, BulkForm, DismissForm
+from ..forms import AcceptForm, AssignForm, BulkForm, DismissForm, RetryForm
 from .common import (
     UNDECIDED,
     decorate,
@@ -90,6 +90,9 @@ class PostView(WagtailAdminTemplateMixin, View):
                 user=user, initial={"assignee": self.post_object.assigned_to_id}
             ),
         }
+        ticket = Ticket.objects.filter(post=self.post_object).first()
+        if ticket is not None and ticket.status == Ticket.Status.FAILED:
+            forms["retry_form"] = RetryForm(ticket=ticket)
         forms.update(bound or {})
         return forms
 
@@ -172,7 +175,16 @@ class PostView(WagtailAdminTemplateMixin, View):
         return self.done(_("Assigned to %(user)s.") % {"user": assignee.get_username()})
 
     def do_retry(self):
-        ticket = decisions.retry_ticket(self.post_object, self.request.user)
+        ticket = Ticket.objects.filter(post=self.post_object).first()
+        attributes = None
+        if ticket is not None and ticket.status == Ticket.Status.FAILED:
+            form = RetryForm(self.request.POST, ticket=ticket)
+            if not form.is_valid():
+                messages.error(self.request, _("Not sent: correct the details below."))
+                return self.render(status=400, retry_form=form)
+            if form.group is not None:
+                attributes = form.cleaned_data["attributes"]
+        ticket = decisions.retry_ticket(self.post_object, self.request.user, attributes=attributes)
         ticket.refresh_from_db()
         if ticket.status == Ticket.Status.FAILED:
             messages.error(
