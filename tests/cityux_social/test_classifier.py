@@ -172,3 +172,22 @@ def test_admin_shows_which_model_is_active_and_why(admin_client, decided_posts, 
     rows = export.getvalue().decode().splitlines()
     assert "Model" in rows[0] and "Why This Model" in rows[0]
     assert model.kind in rows[1] or model.get_kind_display() in rows[1]
+
+
+@pytest.mark.django_db
+def test_hub_names_the_active_model_and_its_routing(admin_client, decided_posts, request_types):
+    from django.urls import reverse
+
+    url = reverse("cityux_hub:department", args=["public-works"])
+    assert "no active model yet (rules only)" in admin_client.get(url).content.decode()
+
+    model = classifier.train(min_decisions=24)
+
+    html = admin_client.get(url).content.decode()
+    kind = {"seeded": "rule-seeded", "baseline": "tuned linear baseline", "blend": "blend"}
+    assert f"Request classifier: {kind[model.kind]}" in html
+    assert "in cross-validation on 24 decisions" in html
+    if model.threshold is None:
+        assert "every proposal is reviewed" in html
+    else:
+        assert "skip review" in html
