@@ -185,3 +185,20 @@ def test_until_measured_the_review_confidence_setting_applies(settings):
     assert routing_confidence(None) == 0.7
     assert routing_confidence(ClassifierModel(measured=False)) == 0.7
     assert routing_confidence(ClassifierModel(measured=True, threshold=0.42)) == 0.42
+
+
+def test_system_check_refuses_bad_selection_settings(settings):
+    from cityux_social.checks import check_social_settings
+
+    settings.CITYUX_SOCIAL = {
+        "ROUTING_TARGET_PRECISION": 1.5,
+        "CV_FOLDS": 1,
+        "CV_REPEATS": 0,
+        "QUALITY_MIN_DECISIONS_PER_TYPE": "ten",
+    }
+    assert [e.msg for e in check_social_settings(None)] == [
+        "CITYUX_SOCIAL['ROUTING_TARGET_PRECISION'] must be a number above 0 and at most 1.",
+        "CITYUX_SOCIAL['CV_FOLDS'] must be a whole number of at least 2.",
+        "CITYUX_SOCIAL['CV_REPEATS'] must be a whole number of at least 1.",
+        "CITYUX_SOCIAL['QUALITY_MIN_DECISIONS_PER_TYPE'] must be a whole number of at least 1.",
+    ]
