@@ -191,3 +191,18 @@ def test_hub_names_the_active_model_and_its_routing(admin_client, decided_posts,
         assert "every proposal is reviewed" in html
     else:
         assert "skip review" in html
+
+
+@pytest.mark.django_db
+def test_classify_routes_by_the_active_models_own_threshold(decided_posts, request_types):
+    model = classifier.train(min_decisions=24)
+    types = list(request_types.values())
+
+    def status_of(text):
+        (post,) = classifier.classify([SocialPost(text=text)], types)
+        return post.status
+
+    ClassifierModel.objects.filter(pk=model.pk).update(measured=True, threshold=0.0)
+    assert status_of("Massive pothole on Juniper Street") == "new"
+    ClassifierModel.objects.filter(pk=model.pk).update(measured=True, threshold=None)
+    assert status_of("Massive pothole on Juniper Street") == "needs_review"  # target unreached
