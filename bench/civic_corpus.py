@@ -170,7 +170,7 @@ def post(label, rng):
     return text
 
 
-def posts(count, seed=0, label_noise=0.05):
+def posts(count, seed=0, label_noise=0.03):
     """`count` (text, label) pairs; a `label_noise` share have a decision against the text."""
     rng = random.Random(seed)
     labels, weights = list(WEIGHTS), list(WEIGHTS.values())

@@ -49,7 +49,26 @@ def check_social_settings(app_configs, **kwargs):
                 id="cityux_social.E003",
             )
         )
-    for name in ("FETCH_MAX_POSTS", "CLASSIFIER_MIN_DECISIONS", "RETRAIN_AFTER_DECISIONS"):
+    target = values["ROUTING_TARGET_PRECISION"]
+    if isinstance(target, bool) or not isinstance(target, int | float) or not 0 < target <= 1:
+        problems.append(
+            Error(
+                "CITYUX_SOCIAL['ROUTING_TARGET_PRECISION'] must be a number above 0 and at most 1.",
+                id="cityux_social.E003",
+            )
+        )
+    folds = values["CV_FOLDS"]
+    if isinstance(folds, bool) or not isinstance(folds, int) or folds < 2:
+        problems.append(
+            Error(
+                "CITYUX_SOCIAL['CV_FOLDS'] must be a whole number of at least 2.",
+                id="cityux_social.E003",
+            )  # fmt: skip
+        )
+    for name in (
+        "FETCH_MAX_POSTS", "CLASSIFIER_MIN_DECISIONS", "RETRAIN_AFTER_DECISIONS", "CV_REPEATS",
+        "QUALITY_MIN_DECISIONS_PER_TYPE",
+    ):  # fmt: skip
         value = values[name]
         if not isinstance(value, int) or value < 1:
             problems.append(

@@ -10,6 +10,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from .conf import social_setting
 from .models import SocialPost
 from .tickets.models import Ticket
 
@@ -109,7 +110,17 @@ def social_section_context(request, departments):
             median_duration([closed_at - decided_at for closed_at, decided_at in closed])
         ),
         "inbox_url": inbox_url,
+        "classifier": classifier_headline(),
     }
+
+
+def classifier_headline():
+    """Which model proposes types and how good it measured, in one sentence (or None)."""
+    from .classifier.display import headline
+    from .models import ClassifierModel
+
+    record = ClassifierModel.objects.filter(active=True).defer("estimator").order_by("-pk").first()
+    return headline(record, social_setting("REVIEW_CONFIDENCE")) if record else None
 
 
 def register_sections():

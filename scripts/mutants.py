@@ -141,21 +141,18 @@ MUTANTS = (
     ),
     Mutant(
         "classifier-held-out-rows-learnt",
-        "cityux_social/classifier.py",
-        "            [texts[i] for i in train_idx] + [t for t, _ in seeds],\n"
-        "            [labels[i] for i in train_idx] + [label for _, label in seeds],",
-        "            texts + [t for t, _ in seeds],\n"
-        "            labels + [label for _, label in seeds],",
+        "cityux_social/classifier/selection.py",
+        "                train_rows = np.concatenate([rows[train], always])",
+        "                train_rows = np.concatenate([rows, always])",
         ("tests/cityux_social/test_classifier_holdout.py",),
     ),
     Mutant(
-        "classifier-scored-on-training-rows",
-        "cityux_social/classifier.py",
-        "        predicted, _ = held.predict([texts[i] for i in test_idx])\n"
-        "        truth = [labels[i] for i in test_idx]",
-        "        predicted, _ = held.predict([texts[i] for i in train_idx])\n"
-        "        truth = [labels[i] for i in train_idx]",
-        ("tests/cityux_social/test_classifier_holdout.py",),
+        "classifier-selection-ignores-the-scores",
+        "cityux_social/classifier/selection.py",
+        "    kind = max(candidates, key=lambda name: "
+        '(candidates[name]["macro_f1"], name == "baseline"))',
+        '    kind = "seeded"',
+        ("tests/cityux_social/test_classifier_selection.py",),
     ),
     Mutant(
         "replay-phone-numbers-kept",
@@ -232,9 +229,10 @@ CRITICAL_TESTS = {
         "tests/cityux_social/test_decisions_edges.py",
     ),
     "cityux_social/tickets/open311.py": ("tests/cityux_social/test_open311.py",),
-    "cityux_social/classifier.py": (
+    "cityux_social/classifier/selection.py": (
         "tests/cityux_social/test_classifier.py",
         "tests/cityux_social/test_classifier_holdout.py",
+        "tests/cityux_social/test_classifier_selection.py",
     ),
 }
 

@@ -110,3 +110,16 @@ def routing_summary(record, review_confidence):
         "p": percent(record.routed_precision),
         "c": percent(record.coverage),
     }
+
+
+def headline(record, review_confidence):
+    """The hub's sentence: the active kind, its cross-validated macro-F1 and the routing rule."""
+    kind = KIND_NAMES.get(record.kind, record.kind).split(" (")[0]
+    if record.macro_f1 is None:
+        quality = _("too few decisions to measure it")
+    else:
+        quality = _("macro-F1 %(f)s in cross-validation on %(n)s decisions") % {
+            "f": percent(record.macro_f1),
+            "n": record.decisions_used,
+        }
+    return f"{kind}, {quality}. {routing_summary(record, review_confidence)}"

@@ -151,3 +151,58 @@ def test_undecided_posts_are_not_training_data(decided_posts, file_source):
     SocialPost.objects.create(source=file_source, external_id="open", text="pothole", status="new")
     assert len(classifier.decided_examples()) == 24
     assert ClassifierModel.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_admin_shows_which_model_is_active_and_why(admin_client, decided_posts, request_types):
+    model = classifier.train(min_decisions=24)
+
+    page = admin_client.get(f"/admin/cityux_social/classifiermodel/inspect/{model.pk}/")
+
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "Candidates at this retrain" in html and "(chosen)" in html
+    for kind in ("rule-seeded", "tuned linear baseline", "blend of the two"):
+        assert kind in html
+    assert "3×5-fold cross-validation on 24 decisions" in html
+    # 8 decisions per type, under the minimum of 10.
+    assert html.count("too few decisions to say") == 6  # precision and recall of 3 classes
+    assert "Pothole" in html and "Missed bin" in html and "Not a request" in html
+    export = admin_client.get("/admin/cityux_social/classifiermodel/?export=csv")
+    rows = export.getvalue().decode().splitlines()
+    assert "Model" in rows[0] and "Why This Model" in rows[0]
+    assert model.kind in rows[1] or model.get_kind_display() in rows[1]
+
+
+@pytest.mark.django_db
+def test_hub_names_the_active_model_and_its_routing(admin_client, decided_posts, request_types):
+    from django.urls import reverse
+
+    url = reverse("cityux_hub:department", args=["public-works"])
+    assert "no active model yet (rules only)" in admin_client.get(url).content.decode()
+
+    model = classifier.train(min_decisions=24)
+
+    html = admin_client.get(url).content.decode()
+    kind = {"seeded": "rule-seeded", "baseline": "tuned linear baseline", "blend": "blend"}
+    assert f"Request classifier: {kind[model.kind]}" in html
+    assert "in cross-validation on 24 decisions" in html
+    if model.threshold is None:
+        assert "every proposal is reviewed" in html
+    else:
+        assert "skip review" in html
+
+
+@pytest.mark.django_db
+def test_classify_routes_by_the_active_models_own_threshold(decided_posts, request_types):
+    model = classifier.train(min_decisions=24)
+    types = list(request_types.values())
+
+    def status_of(text):
+        (post,) = classifier.classify([SocialPost(text=text)], types)
+        return post.status
+
+    ClassifierModel.objects.filter(pk=model.pk).update(measured=True, threshold=0.0)
+    assert status_of("Massive pothole on Juniper Street") == "new"
+    ClassifierModel.objects.filter(pk=model.pk).update(measured=True, threshold=None)
+    assert status_of("Massive pothole on Juniper Street") == "needs_review"  # target unreached
