@@ -174,7 +174,7 @@ def store_demo_replays(recorded, snapshots=None):
     sessions = dict(TrackedSession.objects.filter(sid__in=recorded).values_list("sid", "pk"))
     chunks = []
     for sid, events in recorded.items():
-        recording = recording_of(events, snapshots)
+        recording = recording_of(events, snapshots.get, snapshots.site_url)
         if recording and sid in sessions:
             data = ReplayChunk.compress(recording)
             chunks.append(ReplayChunk(session_id=sessions[sid], seq=0, data=data, size=len(data)))

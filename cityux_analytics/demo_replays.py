@@ -140,7 +140,7 @@ class PageSnapshots:
     """The served pages of the demo site, fetched and serialised once per URL."""
 
     def __init__(self, site_url="http://127.0.0.1:8000"):
-        self.client = Client()
+        self.client = Client(raise_request_exception=False)  # a broken page: no replay
         self.site_url = site_url.rstrip("/")
         self.pages = {}
 
@@ -152,17 +152,20 @@ class PageSnapshots:
         return self.pages[url]
 
 
-def recording_of(events, snapshots):
-    """The rrweb events of a demo visit (its tracker events), or [] if no page of it is served."""
+def recording_of(events, snapshot_of, site_url):
+    """The rrweb events of a demo visit (its tracker events), or [] if no page of it is served.
+
+    `snapshot_of(url)` gives a page's (node tree, ids) as `page_snapshot` does, or None.
+    """
     recording, ids = [], {}
     for event in events:
         if event["t"] == "view":
-            served = snapshots.get(event["url"])
+            served = snapshot_of(event["url"])
             if served is None:
                 ids = {}
                 continue
             node, ids = served
-            href = snapshots.site_url + event["url"]
+            href = site_url.rstrip("/") + event["url"]
             snapshot = {"node": node, "initialOffset": {"top": 0, "left": 0}}
             recording.append(
                 {"type": META, "data": {"href": href, **VIEWPORT}, "timestamp": event["ts"]}

@@ -53,16 +53,23 @@ def start(command, env):
     return subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
 
 
+def signal_group(process, signum):
+    try:
+        os.killpg(process.pid, signum)
+    except ProcessLookupError:  # it ended meanwhile
+        pass
+
+
 def stop(processes):
     for process in processes:
         if process.poll() is None:
-            os.killpg(process.pid, signal.SIGTERM)
+            signal_group(process, signal.SIGTERM)
     deadline = time.monotonic() + 15
     for process in processes:
         try:
             process.wait(max(0.1, deadline - time.monotonic()))
         except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
+            signal_group(process, signal.SIGKILL)
             process.wait()
 
 

@@ -24,6 +24,8 @@ class Service:
     action: tuple[str, str] | None = None
     # The demo's broken online report form (DemoReportFormBlock): (heading, button label).
     report_form: tuple[str, str] | None = None
+    # Seconds the page answers late (DemoSlowResponseBlock): the demo's slow link leads here.
+    slow_seconds: float = 0
 
 
 LICENCE_FORM_SLUG = "apply-for-a-business-licence"
@@ -207,6 +209,7 @@ SERVICES = {
             "Pay a water bill online with a card or from your bank account.",
             "Have your account number ready: it is at the top of your bill. Payments made "
             "before 5 pm count the same day.",
+            slow_seconds=2.5,
         ),
         Service(
             "Pay your water bill",

@@ -36,4 +36,4 @@ CELERY_BEAT_SCHEDULE = {
 }
 if not CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
     # Batches reach the worker as one Celery message each; there is no Redis buffer to drain.
-    del CELERY_BEAT_SCHEDULE["cityux-analytics-drain-buffer"]
+    CELERY_BEAT_SCHEDULE.pop("cityux-analytics-drain-buffer", None)

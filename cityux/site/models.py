@@ -1,5 +1,7 @@
 """The pages of the reference city site: home, department sections, services, forms, search."""
 
+import time
+
 import django.forms
 import swapper
 from django.core.paginator import Paginator
@@ -70,6 +72,22 @@ class DemoReportFormBlock(blocks.StructBlock):
         icon = "warning"
         label = _("Demo: broken report form")
         template = "cityux_site/blocks/demo_report_form.html"
+
+
+class DemoSlowResponseBlock(blocks.StructBlock):
+    """Makes the page it is on answer `seconds` late, like a slow payment provider: the demo's
+    slow "Pay online" link leads here. Not for a real site."""
+
+    seconds = blocks.FloatBlock(default=2.5, min_value=0.5, max_value=5)
+
+    class Meta:
+        icon = "time"
+        label = _("Demo: slow page")
+        template = "cityux_site/blocks/demo_slow_response.html"
+
+    def get_context(self, value, parent_context=None):
+        time.sleep(value["seconds"])
+        return super().get_context(value, parent_context)
 
 
 def personalised_blocks():
@@ -162,6 +180,7 @@ class ServicePage(SegmentPreviewMixin, Page):
             ),
             ("how_to", HowToStepsBlock()),
             ("demo_report_form", DemoReportFormBlock()),
+            ("demo_slow_response", DemoSlowResponseBlock()),
             *personalised_blocks(),
         ],
         blank=True,

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from cityux.departments import pages_of_department
 from cityux.models import Department
+from cityux.site.models import ServicePage
 from cityux_analytics import demo
 from cityux_analytics.demo import generate_demo_traffic
 from cityux_analytics.models import RawEvent, TrackedSession
@@ -63,6 +64,18 @@ def test_the_pothole_button_really_throws_the_error_the_demo_seeds(city_site, po
         (message, site.sub("", source))
         for message, source in errors.values_list("message", "source")
     } == {(demo.POTHOLE_ERROR, site.sub("", demo.POTHOLE_ERROR_SOURCE))}
+
+
+def test_the_water_bills_pay_online_link_leads_to_the_demos_slow_page(city_site, page):
+    page.goto(city_site.url + "/utilities-water/pay-your-water-bill/")
+    link = page.locator(demo.PAY_ONLINE)
+    assert link.inner_text() == "Pay online"
+    target = ServicePage.objects.get(slug="online-bill-payment")
+    assert link.get_attribute("href") == target.url
+    slow = [
+        block.value["seconds"] for block in target.body if block.block_type == "demo_slow_response"
+    ]
+    assert slow and slow[0] >= 2
 
 
 def test_the_click_map_marks_the_demos_broken_button(

@@ -54,6 +54,8 @@ def service_body(service):
     if service.report_form:
         heading, button_label = service.report_form
         body.append(("demo_report_form", {"heading": heading, "button_label": button_label}))
+    if service.slow_seconds:
+        body.append(("demo_slow_response", {"seconds": service.slow_seconds}))
     return body
 
 
