@@ -222,6 +222,11 @@ def register_tables():
         ("PageDailyStats", "Counts per page and day: visits, signals, scores."),
         ("DepartmentDailyStats", "Counts per department and day."),
         ("ElementDailyStats", "Counts of signals per page element and day."),
+        (
+            "ElementName",
+            "What a page's buttons, links, headings and landmarks are called on the page "
+            "(never a form field's text, masked text or a page about the resident).",
+        ),
         ("SurveyDailyStats", "How often each survey was shown and answered per page and day."),
         ("WorthModel", "A trained ranking model of which replays are worth watching."),
         ("Survey", "The surveys editors wrote."),

@@ -47,7 +47,8 @@ def add_element_replay(row, replay_link, department=None, page=None):
     row["replay_url"] = replay_link(
         department=department, page=page, element=row["selector"], error=error, kind=row["kind"]
     )
-    row["replay_about"] = f"{row['selector'] or row['url']} ({kind_display(row['kind'])})"
+    element = row.get("element") or row["selector"] or row["url"]
+    row["replay_about"] = f"{element} ({kind_display(row['kind'])})"
 
 
 def insights_context(insight_list):
