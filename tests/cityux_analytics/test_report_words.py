@@ -7,9 +7,20 @@ from wagtail.models import Page, Site
 
 from cityux.exports import absolute_url, site_root
 from cityux.models import Department, DepartmentRootPage
-from cityux_analytics.models import ElementName, SignalKind
+from cityux_analytics import reports
+from cityux_analytics.models import DepartmentDailyStats, ElementName, SignalKind
+from cityux_analytics.presenters import summary_context
+from cityux_analytics.reports import DateRange
 
-from .test_reports import add_element, add_page_days, csv_rows, owned_page, report_url
+from .test_reports import (
+    add_department_days,
+    add_element,
+    add_page_days,
+    ago,
+    csv_rows,
+    owned_page,
+    report_url,
+)
 
 SUBMIT = "div:nth-of-type(2)>form>button"
 WORDS = "“Submit report” button in “Report a pothole” form"
@@ -153,3 +164,36 @@ def test_the_department_pages_export_gives_real_addresses_not_localhost(client, 
     client.force_login(make_lead(works))
     response = client.get(reverse("cityux_hub:department", args=[works.slug]), {"export": "csv"})
     assert [row["Address"] for row in csv_rows(response)] == ["http://testserver/roads/"]
+
+
+# -- compare periods that match the range ----------------------------------------------------------
+
+
+def shown_for(date_range):
+    return summary_context(reports.summarise(DepartmentDailyStats.objects.all(), date_range))
+
+
+@pytest.mark.django_db
+def test_a_one_day_range_compares_with_the_day_before(works):
+    add_department_days(works, [0], sessions=10, frustrated_sessions=2)
+    add_department_days(works, [1], sessions=10, frustrated_sessions=4)
+    add_department_days(works, [7], sessions=10, frustrated_sessions=8)  # a week ago: not used
+    shown = shown_for(DateRange(ago(0), ago(0)))
+    assert shown["frustrated_change"]["text"] == "down 50% on the day before"
+    assert shown["compared_days"] == 1
+
+
+@pytest.mark.django_db
+def test_a_three_day_range_compares_with_the_three_days_before(works):
+    add_department_days(works, range(3), sessions=10)
+    add_department_days(works, range(3, 6), sessions=5)
+    shown = shown_for(DateRange(ago(2), ago(0)))
+    assert shown["sessions_change"]["text"] == "up 100% on the 3 days before"
+
+
+@pytest.mark.django_db
+def test_a_long_range_still_compares_its_last_week_with_the_week_before(works):
+    add_department_days(works, range(7), sessions=20)
+    add_department_days(works, range(7, 14), sessions=10)
+    shown = shown_for(DateRange(ago(27), ago(0)))
+    assert shown["sessions_change"]["text"] == "up 100% on the week before"

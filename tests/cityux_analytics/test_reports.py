@@ -404,7 +404,7 @@ def test_week_over_week_change_compares_the_last_7_days_with_the_7_before(works)
     add_department_days(works, range(7, 14), sessions=10, frustrated_sessions=5, rage_click=2)
     summary = reports.summarise(DepartmentDailyStats.objects.all(), DateRange.last_days())
     rage = next(kind for kind in summary.kinds() if kind.kind == SignalKind.RAGE_CLICK)
-    assert (rage.count, rage.last_week, rage.week_before, rage.change) == (35, 21, 14, 50)
+    assert (rage.count, rage.recent, rage.before, rage.change) == (35, 21, 14, 50)
     assert summary.period["sessions"] == 140
     shown = summary_context(summary)
     assert shown["frustrated_change"]["text"] == "down 60% on the week before"  # 14 after 35
@@ -420,8 +420,8 @@ def test_week_over_week_change_of_something_new_or_absent(works):
     )
     changes = {item["summary"].kind: item["change"]["text"] for item in shown["kinds"]}
     assert changes["dead_click"] == "new: none the week before"
-    assert changes["rage_click"] == "none in the last two weeks"
-    assert shown["ux_score_change"]["text"] == "too few visits to compare weeks"
+    assert changes["rage_click"] == "none, nor the week before"
+    assert shown["ux_score_change"]["text"] == "too few visits to compare"
 
 
 @pytest.mark.parametrize(
