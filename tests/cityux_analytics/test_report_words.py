@@ -197,3 +197,23 @@ def test_a_long_range_still_compares_its_last_week_with_the_week_before(works):
     add_department_days(works, range(7, 14), sessions=10)
     shown = shown_for(DateRange(ago(27), ago(0)))
     assert shown["sessions_change"]["text"] == "up 100% on the week before"
+
+
+@pytest.mark.django_db
+def test_the_insights_read_element_names_of_the_pages_in_question(works):
+    from cityux_analytics import insights
+
+    add_element(works, "/works/pothole/", SignalKind.RAGE_CLICK, SUBMIT, day=1)
+    add_element(works, "/parks/", SignalKind.RAGE_CLICK, "#other", day=1)
+    name(
+        "/works/pothole/",
+        SUBMIT,
+        role="button",
+        name="Submit report",
+        context="Report a pothole",
+        context_role="form",
+    )
+    name("/parks/", "#other", role="link", name="Parks")
+    week = DateRange(ago(6), ago(0))
+    (row,) = insights.element_weeks(["/works/pothole/"], SignalKind.RAGE_CLICK, week)
+    assert (row.selector, row.this_week, row.words) == (SUBMIT, 5, WORDS)
