@@ -15,9 +15,11 @@ views alike, mixes in `FormulaSafeExportMixin` first:
         index_view_class = formula_safe(SnippetViewSet.index_view_class)
 """
 
+import datetime
 from urllib.parse import urlsplit, urlunsplit
 
 from django.conf import settings
+from django.utils import timezone
 from django.utils.functional import cached_property
 from wagtail.admin.views.mixins import SpreadsheetExportMixin
 from wagtail.models import Site
@@ -25,6 +27,19 @@ from wagtail.models import Site
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 # A Site on one of these hosts is a placeholder (Wagtail's default), not the city's address.
 PLACEHOLDER_HOSTS = ("localhost", "127.0.0.1", "::1", "")
+
+
+def local_time(value, export_format):
+    """An instant on the site's clock (TIME_ZONE), as people read it; Wagtail writes UTC.
+
+    XLSX cells hold no time zone, so they get the local wall time.
+    """
+    if not isinstance(value, datetime.datetime) or timezone.is_naive(value):
+        return value
+    value = timezone.localtime(value)
+    return (
+        timezone.make_naive(value) if export_format == SpreadsheetExportMixin.FORMAT_XLSX else value
+    )
 
 
 def escape_formula(value):
@@ -38,7 +53,9 @@ class FormulaSafeExportMixin:
     """Escape formula-like text cells in the CSV exports of a Wagtail export view."""
 
     def preprocess_field_value(self, field, value, export_format):
-        value = super().preprocess_field_value(field, value, export_format)
+        value = super().preprocess_field_value(
+            field, local_time(value, export_format), export_format
+        )
         if export_format == SpreadsheetExportMixin.FORMAT_CSV:
             return escape_formula(value)
         return value

@@ -1,11 +1,14 @@
 """Reports say elements in the page's words (the selector on hover) and export real addresses."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
 from django.utils.html import escape
+from wagtail.admin.views.mixins import SpreadsheetExportMixin
 from wagtail.models import Page, Site
 
-from cityux.exports import absolute_url, site_root
+from cityux.exports import FormulaSafeExportMixin, absolute_url, site_root
 from cityux.models import Department, DepartmentRootPage
 from cityux_analytics import reports
 from cityux_analytics.models import DepartmentDailyStats, ElementName, SignalKind
@@ -217,3 +220,25 @@ def test_the_insights_read_element_names_of_the_pages_in_question(works):
     week = DateRange(ago(6), ago(0))
     (row,) = insights.element_weeks(["/works/pothole/"], SignalKind.RAGE_CLICK, week)
     assert (row.selector, row.this_week, row.words) == (SUBMIT, 5, WORDS)
+
+
+# -- local times in exports --------------------------------------------------------------------
+
+
+class ExportView(FormulaSafeExportMixin, SpreadsheetExportMixin):
+    pass
+
+
+MOMENT = datetime.datetime(2026, 12, 5, 20, 3, 9, tzinfo=datetime.UTC)
+
+
+def test_a_csv_export_gives_instants_on_the_sites_clock(settings):
+    settings.TIME_ZONE = "America/Chicago"
+    value = ExportView().preprocess_field_value("received", MOMENT, "csv")
+    assert str(value) == "2026-12-05 14:03:09-06:00"
+
+
+def test_an_xlsx_export_gives_the_local_wall_time(settings):
+    settings.TIME_ZONE = "America/Chicago"
+    value = ExportView().preprocess_field_value("received", MOMENT, "xlsx")
+    assert value == datetime.datetime(2026, 12, 5, 14, 3, 9)
