@@ -59,7 +59,9 @@ def sample_batch():
     for i in range(20):
         events.append(
             {"t": "click", "ts": t0 + 400 * i, "vid": 0, "x": 100 + i, "y": 300, "sel": "#submit",
-             "tag": "button", "int": True, "kind": "", "re": "mutation", "rms": 35}
+             "tag": "button", "int": True, "kind": "", "re": "mutation", "rms": 35,
+             # What the tracker says about a named button (tracker.js `namesOf`).
+             "role": "button", "name": "Submit report", "ctx": "Report a pothole", "ctxr": "form"}
         )  # fmt: skip
     return json.dumps({"v": 1, "sid": secrets.token_hex(10), "seq": 0, "events": events})
 

@@ -7,6 +7,7 @@ rows with them (`describe_rows`) and keep the CSS selector for a title on hover 
 """
 
 import datetime
+import re
 
 from django.utils.translation import gettext_lazy as _
 
@@ -26,6 +27,10 @@ ROLE_WORDS = {
     "region": _("section"),
     "search": _("search"),
 }
+
+
+# The last step of a field's selector, as the tracker builds it: #id or tag[name="…"].
+FIELD_NAME = re.compile(r'(?:#([\w-]+)|\[name="([^"]+)"\])$')
 
 
 def _words(text):
@@ -104,10 +109,34 @@ def describe_rows(rows, url_key="url", selector_key="selector", into="element"):
     return rows
 
 
-def names_by_selector(selectors):
-    """{selector: words} for selectors named on any page (the most recently seen name wins)."""
+def names_by_selector(selectors, urls=None):
+    """{selector: words} for selectors named on `urls` (default: any page); the most recently
+    seen name wins."""
     selectors = [s for s in set(selectors) if s]
     if not selectors:
         return {}
     found = ElementName.objects.filter(selector__in=selectors).order_by("seen_at")
+    if urls is not None:
+        found = found.filter(url__in=urls)
     return {row.selector: describe(row) for row in found if describe(row)}
+
+
+def field_words(selector):
+    """A form field's selector as its name or id (“street” field), else the selector.
+
+    The tracker never reads a field's words (a field's text may be what a resident typed), so
+    the name the site's developers gave it is the most readable thing there is.
+    """
+    found = FIELD_NAME.search(selector or "")
+    if not found:
+        return selector
+    return _("“%(name)s” field") % {"name": found[1] or found[2]}
+
+
+def with_top_element(rows):
+    """Error rows (dicts with `top_selector`) given `top_element`: that element in words."""
+    rows = list(rows)
+    words = names_by_selector(row["top_selector"] for row in rows)
+    for row in rows:
+        row["top_element"] = words.get(row["top_selector"]) or row["top_selector"]
+    return rows

@@ -36,6 +36,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from scipy.stats import binomtest
 
+from . import element_names
 from .conf import analytics_setting
 from .models import ElementDailyStats, FrustrationSignal, PageDailyStats, SignalKind
 from .reports import DateRange, kind_label
@@ -100,6 +101,7 @@ class ElementWeek:
     selector: str
     this_week: int
     week_before: int
+    words: str = ""  # the element in the page's words (element_names), if it has them
 
 
 @dataclass(frozen=True)
@@ -115,6 +117,7 @@ class SessionSignal:
 @dataclass(frozen=True)
 class Attribution:
     selector: str = ""
+    words: str = ""
     share: float = 0.0  # of this week's signals (a rise) or of the drop (a fall)
     selector_this_week: int = 0
     selector_week_before: int = 0
@@ -233,6 +236,7 @@ def attribute(change, elements, signals, rules):
         share = (top.week_before - top.this_week) / drop
     attribution = Attribution(
         selector=top.selector,
+        words=top.words,
         share=share,
         selector_this_week=top.this_week,
         selector_week_before=top.week_before,
@@ -309,7 +313,7 @@ def describe(change, attribution):
     if attribution.selector and change.tone == RISE:
         parts.append(
             _("%(share)s%% are on %(selector)s")
-            % {"share": percent(attribution.share), "selector": attribution.selector}
+            % {"share": percent(attribution.share), "selector": _element(attribution)}
         )
     if attribution.error:
         if counts.kind == SignalKind.ERROR_CLICK:
@@ -325,13 +329,17 @@ def describe(change, attribution):
             parts.append(
                 _("%(selector)s went from %(before)s to %(now)s")
                 % {
-                    "selector": attribution.selector,
+                    "selector": _element(attribution),
                     "before": attribution.selector_week_before,
                     "now": attribution.selector_this_week,
                 }
             )
         return "; ".join(parts) + _(" — the fix seems to work.")
     return "; ".join(parts) + "."
+
+
+def _element(attribution):
+    return attribution.words or attribution.selector
 
 
 def statements(candidates, elements_for, signals_for, rules, week):
@@ -395,7 +403,14 @@ def element_weeks(urls, kind, week):
             before=Sum("signals", filter=Q(date__lt=week.start)),
         )
     )
-    return [ElementWeek(row["selector"], row["now"] or 0, row["before"] or 0) for row in rows]
+    rows = list(rows)
+    words = element_names.names_by_selector([row["selector"] for row in rows], urls)
+    return [
+        ElementWeek(
+            row["selector"], row["now"] or 0, row["before"] or 0, words.get(row["selector"], "")
+        )
+        for row in rows
+    ]
 
 
 def session_signals(urls, kind, week):

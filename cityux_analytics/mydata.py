@@ -9,13 +9,30 @@ are not personal data: they stay.
 
 from django.db import transaction
 from django.db.models import OuterRef, Prefetch, Q, Subquery, Sum
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cityux.mydata import register_data_source, register_table
 
 from .conf import analytics_setting
+from .surveys.answers import answers_in_words
 
 MAX_PAGES_LISTED = 50
+
+
+def _local(moment):
+    """An instant in the site's TIME_ZONE (ISO 8601 with its offset), as residents read clocks."""
+    return timezone.localtime(moment).isoformat(timespec="seconds")
+
+
+def _in_words(counts):
+    """{kind: times} as {"Rage clicks": times}."""
+    from .models import SignalKind
+
+    return {
+        str(SignalKind(kind).label) if kind in SignalKind.values else kind: times
+        for kind, times in counts.items()
+    }
 
 
 def _sessions(subject):
@@ -69,10 +86,10 @@ def session_rows(subject):
         difficulties.setdefault(row["session_id"], {})[row["kind"]] = row["times"]
     return [
         {
-            "started": session.started_at.isoformat(),
-            "last_activity": session.last_event_at.isoformat(),
+            "started": _local(session.started_at),
+            "last_activity": _local(session.last_event_at),
             "pages_viewed": [view.url for view in session.views.all()[:MAX_PAGES_LISTED]],
-            "difficulties_measured": difficulties.get(session.pk, {}),
+            "difficulties_measured": _in_words(difficulties.get(session.pk, {})),
             "frustration_score": session.score,
             "screen_recording_kept": bool(session.replay_bytes),
             "recording_bytes": session.replay_bytes or 0,
@@ -107,8 +124,8 @@ def response_rows(subject):
         {
             "survey": response.survey.title,
             "page": response.url,
-            "answered": response.created_at.isoformat(),
-            "answers": response.answers,
+            "answered": _local(response.created_at),
+            "answers": answers_in_words(response.survey.questions, response.answers),
             "comment": response.comment,
         }
         for response in responses
@@ -223,7 +240,11 @@ def register_tables():
         ("PageDailyStats", "Counts per page and day: visits, signals, scores."),
         ("DepartmentDailyStats", "Counts per department and day."),
         ("ElementDailyStats", "Counts of signals per page element and day."),
-        ("ElementName", "What page elements are called in the page's own words (no field text)."),
+        (
+            "ElementName",
+            "What a page's buttons, links, headings and landmarks are called on the page "
+            "(never a form field's text, masked text or a page about the resident).",
+        ),
         ("SurveyDailyStats", "How often each survey was shown and answered per page and day."),
         ("WorthModel", "A trained ranking model of which replays are worth watching."),
         ("Survey", "The surveys editors wrote."),

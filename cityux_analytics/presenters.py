@@ -47,7 +47,8 @@ def add_element_replay(row, replay_link, department=None, page=None):
     row["replay_url"] = replay_link(
         department=department, page=page, element=row["selector"], error=error, kind=row["kind"]
     )
-    row["replay_about"] = f"{row['selector'] or row['url']} ({kind_display(row['kind'])})"
+    element = row.get("element") or row["selector"] or row["url"]
+    row["replay_about"] = f"{element} ({kind_display(row['kind'])})"
 
 
 def insights_context(insight_list):
@@ -83,29 +84,40 @@ def other_signals(row):
     return sum(row[total(kind)] for kind in KINDS if kind not in MAIN_KINDS)
 
 
-def describe_change(current, previous, higher_is_better=False, points=False):
-    """How the last 7 days compare with the 7 before: a text and whether it is good news.
+def compared_with(days):
+    """The days a change is measured against, in words: "the day before", "the week before"."""
+    if days == 1:
+        return _("the day before")
+    if days == 7:
+        return _("the week before")
+    return _("the %(days)s days before") % {"days": days}
+
+
+def describe_change(current, previous, higher_is_better=False, points=False, days=7):
+    """How the last `days` days compare with as many before: a text and whether it is good news.
 
     `points` compares scores (a difference in points) instead of counts (a change in percent).
     """
+    before = compared_with(days)
     if current is None or previous is None:
-        return {"text": _("too few visits to compare weeks"), "tone": "none"}
+        return {"text": _("too few visits to compare"), "tone": "none"}
     if not points and previous == 0:
         if current == 0:
-            return {"text": _("none in the last two weeks"), "tone": "none"}
-        return {"text": _("new: none the week before"), "tone": _tone(1, higher_is_better)}
+            return {"text": _("none, nor %(before)s") % {"before": before}, "tone": "none"}
+        text = _("new: none %(before)s") % {"before": before}
+        return {"text": text, "tone": _tone(1, higher_is_better)}
     change = current - previous if points else reports.change_percent(current, previous)
     if change == 0:
-        return {"text": _("same as the week before"), "tone": "none"}
-    values = {"change": abs(change)}
+        return {"text": _("same as %(before)s") % {"before": before}, "tone": "none"}
+    values = {"change": abs(change), "before": before}
     if points:
-        text = _("up %(change)s points on the week before")
+        text = _("up %(change)s points on %(before)s")
         if change < 0:
-            text = _("down %(change)s points on the week before")
+            text = _("down %(change)s points on %(before)s")
     else:
-        text = _("up %(change)s%% on the week before")
+        text = _("up %(change)s%% on %(before)s")
         if change < 0:
-            text = _("down %(change)s%% on the week before")
+            text = _("down %(change)s%% on %(before)s")
     return {
         "text": text % values,
         "tone": _tone(change, higher_is_better),
@@ -118,25 +130,25 @@ def _tone(change, higher_is_better):
 
 
 def summary_context(summary):
-    """The headline numbers of a Summary, each with its week-over-week change described."""
-    period, week, before = summary.period, summary.last_week, summary.week_before
+    """The headline numbers of a Summary, each with its change on the days before described."""
+    period, recent, before = summary.period, summary.recent, summary.before
+    days = summary.compared_days
 
-    def change(column, higher_is_better=False):
-        return describe_change(week[column], before[column], higher_is_better)
+    def change(current, previous, higher_is_better=False, points=False):
+        return describe_change(current, previous, higher_is_better, points, days)
 
     return {
+        "compared_days": days,
         "sessions": period["sessions"],
-        "sessions_change": change("sessions", higher_is_better=True),
+        "sessions_change": change(recent["sessions"], before["sessions"], True),
         "frustrated_sessions": period["frustrated_sessions"],
-        "frustrated_change": change("frustrated_sessions"),
+        "frustrated_change": change(recent["frustrated_sessions"], before["frustrated_sessions"]),
         "ux_score": period.ux_score,
-        "ux_score_change": describe_change(
-            week.ux_score, before.ux_score, higher_is_better=True, points=True
-        ),
+        "ux_score_change": change(recent.ux_score, before.ux_score, True, points=True),
         "signals": period.signals,
-        "signals_change": describe_change(week.signals, before.signals),
+        "signals_change": change(recent.signals, before.signals),
         "kinds": [
-            {"summary": kind, "change": describe_change(kind.last_week, kind.week_before)}
+            {"summary": kind, "change": change(kind.recent, kind.before)}
             for kind in summary.kinds()
         ],
     }

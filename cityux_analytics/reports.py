@@ -107,6 +107,18 @@ class DateRange:
         week = self.last_week()
         return DateRange(week.start - WEEK, week.end - WEEK)
 
+    def recent(self):
+        """The last days of the range that headline changes compare: a week, or the whole
+        range when it is shorter (a one-day range compares that day with the day before)."""
+        days = min(self.days, WEEK.days)
+        return DateRange(self.end - datetime.timedelta(days=days - 1), self.end)
+
+    def before(self):
+        """The days just before this range, as many as it has."""
+        return DateRange(
+            self.start - datetime.timedelta(days=self.days), self.start - datetime.timedelta(days=1)
+        )
+
 
 def parse_date_range(start_text, end_text, today=None):
     """The DateRange written as two ISO dates; either may be blank (then the default applies).
@@ -302,12 +314,17 @@ class Totals:
 
 @dataclass(frozen=True)
 class Summary:
-    """A date range's totals, and those of its last 7 days and the 7 before them."""
+    """A date range's totals, and those of its `recent` days (`DateRange.recent`: the last 7,
+    or all when fewer) and of as many days `before` them."""
 
     date_range: DateRange
     period: Totals
-    last_week: Totals
-    week_before: Totals
+    recent: Totals
+    before: Totals
+
+    @property
+    def compared_days(self):
+        return self.date_range.recent().days
 
     def kinds(self):
         """A KindSummary for every signal kind, in SignalKind's order."""
@@ -317,8 +334,8 @@ class Summary:
                 label=kind_label(kind),
                 help_text=KIND_HELP[kind],
                 count=self.period[kind],
-                last_week=self.last_week[kind],
-                week_before=self.week_before[kind],
+                recent=self.recent[kind],
+                before=self.before[kind],
             )
             for kind in KINDS
         ]
@@ -330,27 +347,27 @@ class KindSummary:
     label: str
     help_text: str
     count: int
-    last_week: int
-    week_before: int
+    recent: int
+    before: int
 
     @property
     def change(self):
-        return change_percent(self.last_week, self.week_before)
+        return change_percent(self.recent, self.before)
 
 
 def summarise(rows, date_range):
     """The Summary of rollup `rows` (department or page rollups) for `date_range`, one query."""
     periods = {
         "period": date_range,
-        "last_week": date_range.last_week(),
-        "week_before": date_range.week_before(),
+        "recent": date_range.recent(),
+        "before": date_range.recent().before(),
     }
     sums = {
         f"{name}_{column}": Sum(column, filter=Q(date__range=period.bounds))
         for name, period in periods.items()
         for column in COUNT_COLUMNS
     }
-    span = (min(date_range.start, periods["week_before"].start), date_range.end)
+    span = (min(date_range.start, periods["before"].start), date_range.end)
     found = rows.filter(date__range=span).aggregate(**sums)
     totals = {
         name: Totals({column: found[f"{name}_{column}"] or 0 for column in COUNT_COLUMNS})

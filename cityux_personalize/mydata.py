@@ -17,9 +17,13 @@ knowing their models::
 of every profile merged into it, and the signed-in user (or None).
 """
 
+import datetime
+import re
 import uuid
 
 from django.db import transaction
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from cityux.mydata import (
@@ -151,10 +155,23 @@ def _profile_rows(subject):
                 "area": profile.area.name if profile.area_id else None,
                 "pages_viewed": _page_titles(profile.page_visits),
                 "departments_of_interest": _department_names(profile.department_interest),
-                "answers": profile.answers,
+                "answers": _answers_in_words(profile.answers),
             }
         )
     return rows
+
+
+def _answers_in_words(answers):
+    """{questionnaire slug: answer value} as {question: answer label}, as the resident saw them."""
+    from .models import Questionnaire
+
+    asked = {q.slug: q for q in Questionnaire.objects.filter(slug__in=list(answers or {}))}
+    return {
+        (asked[slug].question if slug in asked else slug): (
+            asked[slug].label_for(value) if slug in asked else value
+        )
+        for slug, value in (answers or {}).items()
+    }
 
 
 def _page_titles(counts):
@@ -433,7 +450,22 @@ def plain_text(value):
             else plain_text(item)
             for item in value
         )
+    if isinstance(value, str) and ISO_INSTANT.match(value):
+        return local_words(value)
     return str(value)
+
+
+# An instant as the sources store it for the download: "2026-12-05T14:03:00+00:00".
+ISO_INSTANT = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?([+-]\d\d:\d\d|Z)$")
+
+
+def local_words(text):
+    """An ISO 8601 instant as a date and time on the site's clock: "5 December 2026, 14:03"."""
+    try:
+        moment = datetime.datetime.fromisoformat(text)
+    except ValueError:
+        return text
+    return date_format(timezone.localtime(moment), "j F Y, H:i")
 
 
 def display_rows(rows):

@@ -93,8 +93,9 @@ def social_section_context(request, departments):
     inbox_url = reverse("cityux_social_inbox:index")
     if len(departments) == 1:
         inbox_url += "?" + urlencode({"department": departments[0].pk, "status": "all"})
-    accepted = decided.filter(status__in=ACCEPTED).count()
-    dismissed = decided.filter(status=Status.DISMISSED).count()
+    # Counted by status, like the table beside them (a post may lack its decision's time).
+    accepted = posts.filter(status__in=ACCEPTED).count()
+    dismissed = posts.filter(status=Status.DISMISSED).count()
     return {
         "period_days": PERIOD_DAYS,
         "columns": [label for _key, label, _statuses in COLUMNS],
@@ -106,6 +107,7 @@ def social_section_context(request, departments):
         else None,
         "waiting": posts.filter(status__in=(Status.NEW, Status.NEEDS_REVIEW)).count(),
         "median_to_accept": duration_words(median_duration(to_accept)),
+        "fixed": posts.filter(status=Status.CLOSED).count(),
         "median_to_close": duration_words(
             median_duration([closed_at - decided_at for closed_at, decided_at in closed])
         ),

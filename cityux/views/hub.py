@@ -11,7 +11,7 @@ from wagtail.admin.views.reports import ReportView
 from ..access import can_see_department, departments_for_user
 from ..admin import forbidden
 from ..departments import pages_of_department
-from ..exports import FormulaSafeExportMixin
+from ..exports import FormulaSafeExportMixin, SiteAddressExportMixin
 from ..hub import apps_without_sections, render_sections
 from ..models import Department
 
@@ -72,7 +72,7 @@ class HubOverviewView(FormulaSafeExportMixin, ReportView):
         return context
 
 
-class DepartmentHubView(FormulaSafeExportMixin, ReportView):
+class DepartmentHubView(SiteAddressExportMixin, FormulaSafeExportMixin, ReportView):
     """One department's reports, and the pages it owns (what its reports are about)."""
 
     template_name = "cityux/hub/department.html"
@@ -93,6 +93,7 @@ class DepartmentHubView(FormulaSafeExportMixin, ReportView):
         DateColumn("last_published_at", label=_("Last published")),
     ]
     list_export = ["title", "full_url", "publication_status", "last_published_at"]
+    address_fields = ("full_url",)
     export_headings = {
         "title": _("Page"),
         "full_url": _("Address"),

@@ -71,3 +71,24 @@ def clean_answers(questions, raw):
     if not answers:
         raise InvalidAnswers(_("Answer at least one question."), {})
     return CleanAnswers(answers=answers, comment="\n\n".join(texts), rating=rating)
+
+
+def answers_in_words(questions, answers):
+    """{question text: answer in words} for stored `answers` ({question id: answer}) to a
+    survey's `questions`; a question removed since is named by its place."""
+    by_id = {question.id: question for question in questions}
+    words = {}
+    for number, (question_id, answer) in enumerate(answers.items(), start=1):
+        question = by_id.get(question_id)
+        if question is None:
+            text, answer_text = (
+                _("Question %(number)s (since removed)") % {"number": number},
+                answer,
+            )
+        else:
+            text = str(question.value["label"])
+            answer_text = question.block.answer_words(question.value, answer)
+        if text in words:  # two questions worded alike: keep both
+            text = f"{text} ({number})"
+        words[text] = str(answer_text)
+    return words

@@ -48,6 +48,11 @@ class QuestionBlock(blocks.StructBlock):
         """The answer on a 1-5 scale, or None for questions that are not ratings."""
         return None
 
+    def answer_words(self, value, answer):
+        """A stored answer as the resident chose it ("Yes", "4 out of 5"); a choice or a text
+        answer is stored in its own words already."""
+        return str(answer)
+
 
 class RatingBlock(QuestionBlock):
     """A 1-5 rating (1 worst)."""
@@ -69,6 +74,9 @@ class RatingBlock(QuestionBlock):
     def as_rating(self, answer):
         return answer
 
+    def answer_words(self, value, answer):
+        return _("%(rating)s out of 5") % {"rating": answer}
+
 
 class ThumbsBlock(QuestionBlock):
     """Thumbs up or down."""
@@ -86,6 +94,9 @@ class ThumbsBlock(QuestionBlock):
 
     def as_rating(self, answer):
         return 5 if answer == "up" else 1
+
+    def answer_words(self, value, answer):
+        return _("Thumbs up") if answer == "up" else _("Thumbs down")
 
 
 class YesNoBlock(QuestionBlock):
@@ -109,6 +120,9 @@ class YesNoBlock(QuestionBlock):
 
     def as_rating(self, answer):
         return 5 if answer == "yes" else 1
+
+    def answer_words(self, value, answer):
+        return _("Yes") if answer == "yes" else _("No")
 
 
 class SingleChoiceBlock(QuestionBlock):

@@ -334,3 +334,12 @@ def test_an_element_share_counts_the_pages_signals_without_element_rows():
     [insight] = state([counts(100, 30)], partial).insights
     assert insight.attribution.share == pytest.approx(0.4)
     assert "40% are on button.submit" in insight.text
+
+
+def test_an_insight_names_the_element_in_the_pages_words_when_it_has_them():
+    def named(change):
+        return [ElementWeek("button.submit", 40, 10, "“Send” button in “Apply” form")]
+
+    [insight] = state([counts(100, 30)], named).insights
+    assert "40% are on “Send” button in “Apply” form" in insight.text
+    assert insight.attribution.selector == "button.submit"  # for the replay link

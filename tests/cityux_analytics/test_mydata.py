@@ -107,11 +107,11 @@ def test_a_resident_sees_downloads_and_deletes_their_analytics_data(city, works)
     sessions = data["analytics_sessions"]["items"]
     assert len(sessions) == 2
     assert sessions[0]["pages_viewed"] == [PAGE]
-    assert sessions[0]["difficulties_measured"]["rage_click"] == 4
+    assert sessions[0]["difficulties_measured"]["Rage click"] == 4
     assert sessions[0]["screen_recording_kept"] is True
-    assert [a["answers"] for a in data["survey_answers"]["items"]] == [
-        {qid(survey, "yes_no"): "no"}
-    ]
+    assert [a["answers"] for a in data["survey_answers"]["items"]] == [{"Found it?": "No"}]
+    assert "Found it?: No" in page
+    assert qid(survey, "yes_no") not in page
 
     before = rows_of(theirs)
     assert all(rows_of(mine).values()) and all(before.values())

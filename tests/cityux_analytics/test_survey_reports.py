@@ -311,7 +311,7 @@ def test_comments_export_as_csv_with_tone_and_page(lead_client, pothole_survey):
         "0.4",
         "positive",
     )
-    assert quick["Page address"] == "/works/"
+    assert quick["Page address"] == "http://testserver/works/"  # WAGTAILADMIN_BASE_URL
 
 
 def test_comments_export_as_xlsx(lead_client, pothole_survey):

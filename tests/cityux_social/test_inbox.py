@@ -246,6 +246,17 @@ def test_hub_shows_the_social_section_for_the_department(client, works_lead, pos
     assert "Median time to accept" in html
 
 
+def test_hub_never_says_nothing_fixed_beside_fixed_posts(client, works_lead, posts, works):
+    # Fixed posts whose tickets carry no closing time (imported, or fixed before tickets).
+    posts["sure"].status = SocialPost.Status.CLOSED
+    posts["sure"].save()
+    client.force_login(works_lead)
+    html = client.get(reverse("cityux_hub:department", args=[works.slug])).content.decode()
+    assert "nothing fixed yet" not in html
+    assert "not recorded for the 1 fixed post" in html
+    assert "1 accepted, 0 dismissed" in html
+
+
 def test_median_duration_ignores_negative_durations():
     minutes = [datetime.timedelta(minutes=m) for m in (10, 30, -5, 50)]
     assert median_duration(minutes) == datetime.timedelta(minutes=30)

@@ -12,6 +12,7 @@ from cityux.models import Department
 from cityux_analytics.models import (
     DepartmentDailyStats,
     ElementDailyStats,
+    ElementName,
     PageDailyStats,
     SignalKind,
 )
@@ -19,6 +20,7 @@ from cityux_analytics.models import (
 pytestmark = pytest.mark.django_db(transaction=True)
 
 POTHOLE_ERROR = "TypeError: form is undefined @ /static/pothole.js"
+SUBMIT = "form#pothole button[type=submit]"
 
 
 def _page(department_slug, page_slug):
@@ -51,7 +53,7 @@ def _add_four_weeks(department, page, rage_per_day):
         department=department,
         url=page.url,
         kind=SignalKind.RAGE_CLICK,
-        selector="form#pothole button[type=submit]",
+        selector=SUBMIT,
         signals=38,
         sessions=21,
     )
@@ -60,10 +62,20 @@ def _add_four_weeks(department, page, rage_per_day):
         department=department,
         url=page.url,
         kind=SignalKind.ERROR_CLICK,
-        selector="form#pothole button[type=submit]",
+        selector=SUBMIT,
         detail=POTHOLE_ERROR,
         signals=17,
         sessions=12,
+    )
+    ElementName.objects.create(  # as ingest keeps it from the tracker's click
+        key=ElementName.key_of(page.url, SUBMIT),
+        url=page.url,
+        selector=SUBMIT,
+        role="button",
+        name="Submit report",
+        context="Report a pothole",
+        context_role="form",
+        seen_at=timezone.now(),
     )
 
 
@@ -104,6 +116,13 @@ def test_lead_sees_frustration_downloads_csv_and_cannot_open_police_page(
         "police"
         not in page.get_by_role("region", name="Frustration", exact=True).inner_text().lower()
     )
+    # Elements in words, the selector on hover.
+    elements = page.get_by_role("region", name="Frustration", exact=True).locator(
+        "#cityux-top-elements + table"
+    )
+    named = elements.get_by_text("“Submit report” button in “Report a pothole” form").first
+    assert named.is_visible()
+    assert named.get_attribute("title") == SUBMIT
     page.get_by_text("Show these numbers as a table").click()
     assert page.locator(".cityux-chart table tbody tr").count() == 28
     page.get_by_text("Show these numbers as a table").click()

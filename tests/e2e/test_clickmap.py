@@ -265,7 +265,7 @@ def test_click_map_follows_the_reports_new_dates_without_reloading_the_page(
         page.get_by_label(label).press("Tab")
         page.get_by_role("button", name="Back").click()
 
-    expect(panel.locator("[data-cityux-clickmap-row] code")).to_have_text([".brand"])
+    expect(panel.locator("[data-cityux-clickmap-row] [title]")).to_have_text([".brand"])
     page.wait_for_selector("[data-cityux-clickmap-marker='1']")
     assert_marker_covers(page, 1, ".brand")
     assert page.evaluate(f"{frame_document}.documentElement.dataset.firstLoad") == "yes"

@@ -107,3 +107,14 @@ def test_a_page_about_the_resident_names_nothing(collector, page):
     raw = collector.raw_bytes()
     for words in (b"Submit report", b"Gritting routes", b"Report a pothole", b"Roads and"):
         assert words not in raw
+
+
+def test_a_heading_names_the_part_it_heads_not_an_unnamed_landmark_inside_it(collector, page):
+    (click,) = clicks_on(collector, page, NAMES, "#locate")
+    # The search form has no heading of its own: "Roads and pavements" heads <main>.
+    assert names(click) == {
+        "role": "button",
+        "name": "Find my street",
+        "ctx": "Roads and pavements",
+        "ctxr": "main",
+    }

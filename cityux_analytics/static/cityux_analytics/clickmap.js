@@ -196,7 +196,7 @@
     badge.title = text(this.panel, "Marker", {
       number: marker.number,
       kind: marker.label,
-      selector: marker.selector,
+      selector: marker.element || marker.selector,
       signals: marker.signals,
       sessions: marker.sessions,
     });

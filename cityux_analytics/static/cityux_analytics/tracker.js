@@ -326,16 +326,16 @@
         (NAMED.test(role) ? textOf(element) || (image && image.alt) : ""),
     );
 
-  /** [name, role] of the nearest heading before `element`, or of a named landmark around it. */
+  /** [name, landmark role] of the nearest heading before `element` or named landmark around it;
+   * else ["", role] of the nearest landmark around it. */
   const contextOf = (element) => {
     let landmark = "";
     for (let node = element.parentElement; node && node !== doc.documentElement; node = node.parentElement) {
-      const role = roleOf(node);
-      if (LANDMARK.test(role)) {
-        landmark = landmark || role;
-        const name = words(labelOf(node));
-        if (name) return [name, landmark];
-      }
+      // A heading or label found here names this element, so the role said is this one's.
+      const role = LANDMARK.test(roleOf(node)) ? roleOf(node) : "";
+      landmark = landmark || role;
+      const name = role && words(labelOf(node));
+      if (name) return [name, role];
       // The last heading before the element among the children of an element around it.
       const heading = [...node.children]
         .filter(
@@ -345,7 +345,7 @@
             child.compareDocumentPosition(element) & 4,
         )
         .pop();
-      if (heading) return [words(textOf(heading)), landmark];
+      if (heading) return [words(textOf(heading)), role];
     }
     return ["", landmark];
   };

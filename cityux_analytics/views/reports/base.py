@@ -15,7 +15,7 @@ from wagtail.admin.views.reports import ReportView
 
 from cityux.access import departments_for_user
 from cityux.admin import forbidden
-from cityux.exports import FormulaSafeExportMixin
+from cityux.exports import FormulaSafeExportMixin, SiteAddressExportMixin
 
 from ... import reports
 from ...reports import DateRange, DateRangeError
@@ -38,13 +38,32 @@ class ReplayColumn(Column):
         return context
 
 
+class ElementColumn(Column):
+    """An element in the page's words ("“Send” button in “Report a pothole” form"); its CSS
+    selector shows on hover. Needs rows given `element` by `element_names.describe_rows`."""
+
+    cell_template_name = "cityux_analytics/tables/element_cell.html"
+
+    def __init__(self, name="element", selector_key="selector", **kwargs):
+        self.selector_key = selector_key
+        kwargs.setdefault("label", _("Element"))
+        kwargs.setdefault("accessor", lambda row: row.get(name) or row[selector_key])
+        kwargs.setdefault("classname", "cityux-wrap")
+        super().__init__(name, **kwargs)
+
+    def get_cell_context_data(self, instance, parent_context):
+        context = super().get_cell_context_data(instance, parent_context)
+        context["selector"] = instance.get(self.selector_key, "")
+        return context
+
+
 class PageColumn(TitleColumn):
     """The page's title (or address, for pages gone from the site) with its address below."""
 
     cell_template_name = "cityux_analytics/tables/page_cell.html"
 
 
-class AnalyticsReportView(FormulaSafeExportMixin, ReportView):
+class AnalyticsReportView(SiteAddressExportMixin, FormulaSafeExportMixin, ReportView):
     """Department scoping, the date range and the 403 that every analytics report shares."""
 
     template_name = "cityux_analytics/reports/report.html"

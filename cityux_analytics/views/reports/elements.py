@@ -5,13 +5,13 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.ui.tables import Column, NumberColumn
 from wagtail.admin.views.reports import ReportView
 
-from ... import reports
+from ... import element_names, reports
 from ...models import ElementDailyStats, PageDailyStats
 from ...presenters import (
     add_element_replay,
     kind_display,
 )
-from .base import AnalyticsReportView, ReplayColumn
+from .base import AnalyticsReportView, ElementColumn, ReplayColumn
 from .filters import ElementFilterSet
 
 
@@ -27,7 +27,7 @@ class ElementsReportView(AnalyticsReportView):
     row_name = _("element")
     rows_name = _("elements")
     columns = [
-        Column("selector", label=_("Element (CSS selector)")),
+        ElementColumn(),
         Column("kind", label=_("Signal"), accessor=lambda row: kind_display(row["kind"])),
         Column("url", label=_("Page address")),
         Column("department__name", label=_("Department")),
@@ -35,9 +35,18 @@ class ElementsReportView(AnalyticsReportView):
         NumberColumn("total_sessions", label=_("Sessions"), sort_key="total_sessions"),
         ReplayColumn(),
     ]
-    list_export = ["selector", "kind", "url", "department__name", "total_signals", "total_sessions"]
+    list_export = [
+        "element",
+        "selector",
+        "kind",
+        "url",
+        "department__name",
+        "total_signals",
+        "total_sessions",
+    ]
     export_headings = {
-        "selector": _("Element (CSS selector)"),
+        "element": _("Element"),
+        "selector": _("CSS selector"),
         "kind": _("Signal"),
         "url": _("Page address"),
         "department__name": _("Department"),
@@ -65,7 +74,7 @@ class ElementsReportView(AnalyticsReportView):
         return self.order_rows(reports.elements_by_frustration(rows))
 
     def decorate_paginated_queryset(self, object_list):
-        rows = list(object_list)
+        rows = element_names.describe_rows(object_list)
         if self.is_export:
             return rows
         pages = reports.page_ids_by_url(

@@ -4,12 +4,12 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.ui.tables import Column, NumberColumn
 
-from ... import reports
+from ... import element_names, reports
 from ...models import ElementDailyStats, SignalKind
 from ...presenters import (
     error_about,
 )
-from .base import AnalyticsReportView, ReplayColumn
+from .base import AnalyticsReportView, ElementColumn, ReplayColumn
 
 
 class ErrorsReportView(AnalyticsReportView):
@@ -27,7 +27,9 @@ class ErrorsReportView(AnalyticsReportView):
         NumberColumn("total_signals", label=_("Clicks that hit it"), sort_key="total_signals"),
         NumberColumn("total_sessions", label=_("Sessions"), sort_key="total_sessions"),
         NumberColumn("page_count", label=_("Pages"), sort_key="page_count"),
-        Column("top_selector", label=_("Element clicked most often")),
+        ElementColumn(
+            "top_element", selector_key="top_selector", label=_("Element clicked most often")
+        ),
         Column(
             "last_seen",
             label=_("Last seen"),
@@ -41,6 +43,7 @@ class ErrorsReportView(AnalyticsReportView):
         "total_signals",
         "total_sessions",
         "page_count",
+        "top_element",
         "top_selector",
         "first_seen",
         "last_seen",
@@ -50,7 +53,8 @@ class ErrorsReportView(AnalyticsReportView):
         "total_signals": _("Clicks that hit it"),
         "total_sessions": _("Sessions"),
         "page_count": _("Pages"),
-        "top_selector": _("Element clicked most often"),
+        "top_element": _("Element clicked most often"),
+        "top_selector": _("Its CSS selector"),
         "first_seen": _("First seen"),
         "last_seen": _("Last seen"),
     }
@@ -59,8 +63,9 @@ class ErrorsReportView(AnalyticsReportView):
         return self.order_rows(reports.javascript_errors(self.daily_rows(ElementDailyStats)))
 
     def decorate_paginated_queryset(self, object_list):
-        # The table holds the same (now evaluated) rows, so it shows `top_selector` too.
+        # The table holds the same (now evaluated) rows, so it shows `top_element` too.
         rows = reports.with_most_clicked(object_list, self.daily_rows(ElementDailyStats))
+        rows = element_names.with_top_element(rows)
         department = self.department.pk if self.department else None
         for row in rows:
             row["replay_url"] = self.replay_link(

@@ -3,7 +3,7 @@
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from ... import insights, reports
+from ... import element_names, insights, reports
 from ...models import DepartmentDailyStats, ElementDailyStats, PageDailyStats, SignalKind
 from ...presenters import (
     add_element_replay,
@@ -65,10 +65,12 @@ def frustration_section_context(request, departments):
         {**row, "kind_label": kind_display(row["kind"])}
         for row in reports.elements_by_frustration(elements)[:TOP]
     ]
+    top_elements = element_names.describe_rows(top_elements)
     page_ids = reports.page_ids_by_url(pages, [row["url"] for row in top_elements])
     for row in top_elements:
         add_element_replay(row, replay_link, page=page_ids)
     top_errors = reports.with_most_clicked(reports.javascript_errors(elements)[:TOP], elements)
+    top_errors = element_names.with_top_element(top_errors)
     for row in top_errors:
         row["replay_url"] = replay_link(error=row["detail"], kind=SignalKind.ERROR_CLICK)
     return {

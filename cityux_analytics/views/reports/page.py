@@ -11,7 +11,7 @@ from wagtail.admin.ui.tables import Column, NumberColumn
 from cityux.access import can_see_department, sees_every_department
 from cityux.departments import department_for_page
 
-from ... import insights, reports
+from ... import element_names, insights, reports
 from ...models import ElementDailyStats, PageDailyStats, SignalKind
 from ...presenters import (
     MAIN_KINDS,
@@ -21,7 +21,7 @@ from ...presenters import (
     kind_display,
     summary_context,
 )
-from .base import AnalyticsReportView, ReplayColumn
+from .base import AnalyticsReportView, ElementColumn, ReplayColumn
 from .elements import ElementsReportView
 from .filters import DateRangeFilterSet
 
@@ -40,18 +40,31 @@ class PageUXReportView(AnalyticsReportView):
     row_name = _("element")
     rows_name = _("elements")
     columns = [
-        Column("selector", label=_("Element (CSS selector)")),
+        ElementColumn(),
         Column("kind", label=_("Signal"), accessor=lambda row: kind_display(row["kind"])),
-        Column("detail", label=_("Error (for error clicks)")),
+        Column("error", label=_("Error"), classname="cityux-wrap"),
+        Column("field", label=_("Field (for form abandonments)"), classname="cityux-wrap"),
         Column("url", label=_("Address")),
         NumberColumn("total_signals", label=_("Signals"), sort_key="total_signals"),
         NumberColumn("total_sessions", label=_("Sessions"), sort_key="total_sessions"),
         ReplayColumn(),
     ]
-    list_export = ["selector", "kind", "detail", "url", "total_signals", "total_sessions"]
+    list_export = [
+        "element",
+        "selector",
+        "kind",
+        "error",
+        "field",
+        "detail",
+        "url",
+        "total_signals",
+        "total_sessions",
+    ]
     export_headings = {
         **ElementsReportView.export_headings,
-        "detail": _("Error (for error clicks)"),
+        "error": _("Error"),
+        "field": _("Field (for form abandonments)"),
+        "detail": _("Detail as recorded"),
     }
     custom_field_preprocess = ElementsReportView.custom_field_preprocess
     # The click map marks this many of the page's worst clicked elements, at most.
@@ -146,7 +159,12 @@ class PageUXReportView(AnalyticsReportView):
         return {"department": department, "page": self.page.pk}
 
     def decorate_paginated_queryset(self, object_list):
-        rows = list(object_list)
+        rows = element_names.describe_rows(object_list)
+        for row in rows:
+            # The detail is an error for error clicks and the last field for abandoned forms.
+            row["error"] = row["detail"] if row["kind"] == SignalKind.ERROR_CLICK else ""
+            abandoned = row["kind"] == SignalKind.FORM_ABANDONMENT
+            row["field"] = element_names.field_words(row["detail"]) if abandoned else ""
         if self.is_export:
             return rows
         for row in rows:
@@ -189,6 +207,8 @@ class PageUXReportView(AnalyticsReportView):
             "-total_signals", "-total_sessions", "kind", "selector"
         )
         rows = list(worst[: self.clickmap_size + 1])
+        page_urls = self.page_rows(PageDailyStats).values("url")
+        words = element_names.names_by_selector([row["selector"] for row in rows], page_urls)
         markers = [
             {
                 "number": number,
@@ -196,6 +216,7 @@ class PageUXReportView(AnalyticsReportView):
                 "label": kind_display(row["kind"]),
                 "letter": str(self.clickmap_letters[row["kind"]]),
                 "selector": row["selector"],
+                "element": words.get(row["selector"]) or row["selector"],
                 "signals": row["total_signals"],
                 "sessions": row["total_sessions"],
             }
