@@ -54,6 +54,9 @@ def test_wheel_holds_the_apps_and_not_the_reference_project(wheel):
     # The apps' own templates, static files and migrations are shipped.
     for needed in (
         "cityux/templates/cityux/consent/banner.html",
+        "cityux/templates/cityux/front/messages.html",
+        "cityux/templatetags/cityux_front.py",
+        "cityux/celery.py",
         "cityux/migrations/0001_initial.py",
         "cityux_analytics/static/cityux_analytics/tracker.js",
         "cityux_personalize/templates/cityux_personalize/choose_area.html",
