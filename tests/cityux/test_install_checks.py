@@ -61,8 +61,10 @@ def test_without_cookie_consent_the_check_says_so_rather_than_a_crash(tmp_path):
 
 
 @pytest.fixture
-def worker_app():
+def worker_app(monkeypatch):
     """The reference site's Celery app as a deployment runs it: a broker, not eager."""
+    # Celery lets the CELERY_BROKER_URL environment variable (set in CI) win over its conf.
+    monkeypatch.delenv("CELERY_BROKER_URL", raising=False)
     app = current_app._get_current_object()
     saved = {key: app.conf[key] for key in ("broker_url", "task_always_eager")}
     app.conf.update(broker_url="memory://", task_always_eager=False)

@@ -37,6 +37,7 @@ def test_production_settings_pass_check_deploy_with_a_realistic_environment():
         CSRF_TRUSTED_ORIGINS="https://www.riverton.gov",
         DATABASE_URL="postgres://cityux@db.internal:5432/cityux",
         CELERY_BROKER_URL="redis://cache.internal:6379/0",
+        # A worker runs beside the site: without a shared cache, cityux.W007 warns.
         CACHE_URL="redis://cache.internal:6379/1",
     )
     assert result.returncode == 0, result.stderr

@@ -16,10 +16,10 @@ LOCAL_ONLY = {".git", "build", "node_modules", ".venv", "static", "media", "test
 APPS = ("cityux", "cityux_analytics", "cityux_personalize", "cityux_social")
 
 
-@pytest.fixture(scope="module")
-def wheel(tmp_path_factory):
-    """Built from a clean copy of the checkout: a stale build/ folder must not hide a leak."""
-    out = tmp_path_factory.mktemp("wheel")
+def build_wheel(out):
+    """The wheel's path, built from a clean copy of the checkout (a stale build/ folder must
+    not hide a leak)."""
+    out.mkdir(parents=True, exist_ok=True)
     source = out / "source"
     shutil.copytree(
         ROOT,
@@ -37,7 +37,12 @@ def wheel(tmp_path_factory):
         timeout=300,
     )
     (path,) = out.glob("cityux-*.whl")
-    return zipfile.ZipFile(path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory):
+    return zipfile.ZipFile(build_wheel(tmp_path_factory.mktemp("wheel")))
 
 
 def test_wheel_holds_the_apps_and_not_the_reference_project(wheel):
@@ -54,6 +59,9 @@ def test_wheel_holds_the_apps_and_not_the_reference_project(wheel):
     # The apps' own templates, static files and migrations are shipped.
     for needed in (
         "cityux/templates/cityux/consent/banner.html",
+        "cityux/templates/cityux/front/messages.html",
+        "cityux/templatetags/cityux_front.py",
+        "cityux/celery.py",
         "cityux/migrations/0001_initial.py",
         "cityux_analytics/static/cityux_analytics/tracker.js",
         "cityux_personalize/templates/cityux_personalize/choose_area.html",
