@@ -135,7 +135,7 @@ MUTANTS = (
     Mutant(
         "collect-ip-limit-dropped",
         "cityux_analytics/views/collect.py",
-        '        ("ip", request.META.get("REMOTE_ADDR", ""), limits["ip"]),\n',
+        '        ("ip", client_ip(request), limits["ip"]),\n',
         "",
         (GAPS + "::test_one_address_sending_new_session_ids_gets_429_at_the_address_limit",),
     ),
