@@ -81,3 +81,12 @@ def test_scope_to_user_gives_a_superuser_every_row(city, admin_user, make_lead):
 
     assert list(scope_to_user(everything, admin_user, department_field="pk")) == list(everything)
     assert [d.slug for d in scope_to_user(everything, lead, department_field="pk")] == ["police"]
+
+
+def test_the_department_policy_lets_a_superuser_change_departments(city, admin_user):
+    works = Department.objects.get(slug="public-works")
+    policy = DepartmentPermissionPolicy(Department)
+
+    assert policy.user_has_permission(admin_user, "change") is True
+    assert policy.user_has_permission_for_instance(admin_user, "change", works) is True
+    assert works in policy.instances_user_has_permission_for(admin_user, "change")
