@@ -218,7 +218,11 @@ CRITICAL_TESTS = {
         "tests/cityux_analytics/test_schema_and_privacy.py",
         "tests/cityux_analytics/test_collect.py",
     ),
-    "cityux_analytics/views/collect.py": ("tests/cityux_analytics/test_collect.py", GAPS),
+    "cityux_analytics/views/collect.py": (
+        "tests/cityux_analytics/test_collect.py",
+        "tests/cityux_analytics/test_collect_edges.py",
+        GAPS,
+    ),
     "cityux_analytics/ingest.py": (
         "tests/cityux_analytics/test_ingest_isolation.py",
         "tests/cityux_analytics/test_pipeline.py",
