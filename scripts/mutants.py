@@ -209,7 +209,10 @@ CRITICAL_TESTS = {
     ),
     "cityux/mydata.py": ("tests/cityux_analytics/test_mydata.py",),
     "cityux_analytics/mydata.py": ("tests/cityux_analytics/test_mydata.py",),
-    "cityux_analytics/retention.py": ("tests/cityux_analytics/test_retention.py",),
+    "cityux_analytics/retention.py": (
+        "tests/cityux_analytics/test_retention.py",
+        "tests/cityux_analytics/test_retention_edges.py",
+    ),
     "cityux_analytics/privacy.py": (
         "tests/cityux_analytics/test_schema_and_privacy.py",
         "tests/cityux_analytics/test_privacy_edges.py",
