@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from cityux.tombstones import forget, is_forgotten
-from cityux_analytics.models import SpooledBatch, TrackedSession
+from cityux_analytics.models import DeadLetteredBatch, SpooledBatch, TrackedSession
 from cityux_analytics.retention import (
     purge_expired,
     sweep_forgotten_sessions,
@@ -38,9 +38,18 @@ def test_a_batch_exactly_thirty_days_old_stays_and_the_purge_counts_what_it_dele
     kept = _spooled(NOW - 30 * DAY)
     _spooled(NOW - 30 * DAY - SECOND)
     _spooled(NOW - 31 * DAY)
+    DeadLetteredBatch.objects.create(
+        source="buffer", body=b"{}", digest="old", received_at=NOW - 31 * DAY,
+        failed_at=NOW - 31 * DAY, error="IntegrityError",
+    )  # fmt: skip
+    _session(NOW - 31 * DAY)
+    recent = _session(NOW - 29 * DAY)
 
-    assert purge_expired(now=NOW) == 2
+    # Two batches, one dead letter, one session (without rows hanging off it).
+    assert purge_expired(now=NOW) == 4
     assert list(SpooledBatch.objects.values_list("pk", flat=True)) == [kept]
+    assert not DeadLetteredBatch.objects.exists()
+    assert list(TrackedSession.objects.all()) == [recent]
 
 
 def test_the_retention_days_argument_moves_the_boundary(city):
