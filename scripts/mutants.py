@@ -231,7 +231,10 @@ CRITICAL_TESTS = {
         "tests/cityux_analytics/test_pipeline.py",
     ),
     "cityux_analytics/detectors.py": ("tests/cityux_analytics/test_detectors.py", GAPS),
-    "cityux_analytics/replay/privacy.py": ("tests/cityux_analytics/test_replay_masking.py",),
+    "cityux_analytics/replay/privacy.py": (
+        "tests/cityux_analytics/test_replay_masking_edges.py",
+        "tests/cityux_analytics/test_replay_masking.py",
+    ),
     "cityux_analytics/replay/sessions.py": ("tests/cityux_analytics/test_replay.py", GAPS),
     "cityux_social/decisions.py": (
         "tests/cityux_social/test_decisions.py",
