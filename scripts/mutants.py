@@ -218,6 +218,7 @@ CRITICAL_TESTS = {
         "tests/cityux_analytics/test_privacy_edges.py",
     ),
     "cityux_analytics/schema.py": (
+        "tests/cityux_analytics/test_schema_bounds.py",
         "tests/cityux_analytics/test_schema_and_privacy.py",
         "tests/cityux_analytics/test_collect.py",
     ),
