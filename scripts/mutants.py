@@ -228,6 +228,7 @@ CRITICAL_TESTS = {
         GAPS,
     ),
     "cityux_analytics/ingest.py": (
+        "tests/cityux_analytics/test_ingest_exact.py",
         "tests/cityux_analytics/test_ingest_isolation.py",
         "tests/cityux_analytics/test_pipeline.py",
     ),
