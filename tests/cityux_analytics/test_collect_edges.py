@@ -20,9 +20,10 @@ def _post(client, data, origin="http://testserver"):
 
 
 def _padded(size):
-    """A valid batch of exactly `size` bytes (JSON allows the trailing spaces)."""
+    """A valid batch of exactly `size` bytes, padded with spaces before its closing brace (so a
+    body read short is not valid JSON)."""
     data = body([view("/")])
-    return data + b" " * (size - len(data))
+    return data[:-1] + b" " * (size - len(data)) + b"}"
 
 
 def test_a_batch_of_exactly_the_size_limit_is_taken_and_one_byte_more_is_refused(
