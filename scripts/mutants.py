@@ -207,7 +207,10 @@ CRITICAL_TESTS = {
         "tests/cityux/test_permission_matrix.py",
         "tests/cityux/test_admin_search.py",
     ),
-    "cityux/mydata.py": ("tests/cityux_analytics/test_mydata.py",),
+    "cityux/mydata.py": (
+        "tests/cityux/test_mydata_registry.py",
+        "tests/cityux_analytics/test_mydata.py",
+    ),
     "cityux_analytics/mydata.py": ("tests/cityux_analytics/test_mydata.py",),
     "cityux_analytics/retention.py": (
         "tests/cityux_analytics/test_retention.py",
