@@ -48,6 +48,9 @@ def write_table():
             f"| `{row['module']}` | {row['killed']} / {row['total']} | {score:.1f} % "
             f"| {row['equivalent']} | {survivors or 'none'} |"
         )
+    notes = RESULTS / "NOTES.md"  # what changed since a module's last run, by hand
+    if notes.exists():
+        lines += ["", notes.read_text().rstrip()]
     TABLE.write_text("\n".join(lines) + "\n")
 
 

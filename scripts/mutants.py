@@ -135,7 +135,7 @@ MUTANTS = (
     Mutant(
         "collect-ip-limit-dropped",
         "cityux_analytics/views/collect.py",
-        '        ("ip", request.META.get("REMOTE_ADDR", ""), limits["ip"]),\n',
+        '        ("ip", client_ip(request), limits["ip"]),\n',
         "",
         (GAPS + "::test_one_address_sending_new_session_ids_gets_429_at_the_address_limit",),
     ),
@@ -204,24 +204,39 @@ CRITICAL_TESTS = {
         "tests/cityux/test_permission_matrix.py",
         "tests/cityux/test_admin_search.py",
     ),
-    "cityux/mydata.py": ("tests/cityux_analytics/test_mydata.py",),
+    "cityux/mydata.py": (
+        "tests/cityux/test_mydata_registry.py",
+        "tests/cityux_analytics/test_mydata.py",
+    ),
     "cityux_analytics/mydata.py": ("tests/cityux_analytics/test_mydata.py",),
-    "cityux_analytics/retention.py": ("tests/cityux_analytics/test_retention.py",),
+    "cityux_analytics/retention.py": (
+        "tests/cityux_analytics/test_retention.py",
+        "tests/cityux_analytics/test_retention_edges.py",
+    ),
     "cityux_analytics/privacy.py": (
         "tests/cityux_analytics/test_schema_and_privacy.py",
         "tests/cityux_analytics/test_privacy_edges.py",
     ),
     "cityux_analytics/schema.py": (
+        "tests/cityux_analytics/test_schema_bounds.py",
         "tests/cityux_analytics/test_schema_and_privacy.py",
         "tests/cityux_analytics/test_collect.py",
     ),
-    "cityux_analytics/views/collect.py": ("tests/cityux_analytics/test_collect.py", GAPS),
+    "cityux_analytics/views/collect.py": (
+        "tests/cityux_analytics/test_collect.py",
+        "tests/cityux_analytics/test_collect_edges.py",
+        GAPS,
+    ),
     "cityux_analytics/ingest.py": (
+        "tests/cityux_analytics/test_ingest_exact.py",
         "tests/cityux_analytics/test_ingest_isolation.py",
         "tests/cityux_analytics/test_pipeline.py",
     ),
     "cityux_analytics/detectors.py": ("tests/cityux_analytics/test_detectors.py", GAPS),
-    "cityux_analytics/replay/privacy.py": ("tests/cityux_analytics/test_replay_masking.py",),
+    "cityux_analytics/replay/privacy.py": (
+        "tests/cityux_analytics/test_replay_masking_edges.py",
+        "tests/cityux_analytics/test_replay_masking.py",
+    ),
     "cityux_analytics/replay/sessions.py": ("tests/cityux_analytics/test_replay.py", GAPS),
     "cityux_social/decisions.py": (
         "tests/cityux_social/test_decisions.py",

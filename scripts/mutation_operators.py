@@ -4,7 +4,8 @@ Each mutant replaces the source span of one node by another expression or statem
 
 - comparisons, boundaries included: `<` <-> `<=`, `>` <-> `>=`, `==` <-> `!=`, `in` <-> `not in`,
   `is` <-> `is not`;
-- arithmetic: `+` <-> `-`, `*` <-> `/`, `//` -> `*`, `%` -> `//` (not on string literals);
+- arithmetic: `+` <-> `-`, `*` <-> `/`, `//` -> `*`, `%` -> `//` (not on string literals), and
+  the same on augmented assignments (`+=` <-> `-=`, ...);
 - `and` <-> `or`, `not x` -> `x`;
 - constants: `True` <-> `False`, each number n -> n + 1, string keys (a subscript, a dict-literal
   key, the first argument of `.get`, `.pop`, `.setdefault`) -> "XX" + key + "XX";
@@ -124,6 +125,11 @@ def _mutants_of(node, parent):
             new = copy.deepcopy(node)
             new.op = ARITHMETIC[type(node.op)]()
             yield _expression(node, new, f"{SYMBOL[type(node.op)]} -> {SYMBOL[type(new.op)]}")
+    elif isinstance(node, ast.AugAssign) and type(node.op) in ARITHMETIC:
+        new = copy.deepcopy(node)
+        new.op = ARITHMETIC[type(node.op)]()
+        change = f"{SYMBOL[type(node.op)]}= -> {SYMBOL[type(new.op)]}="
+        yield _at(node, ast.unparse(new), change)
     elif isinstance(node, ast.BoolOp):
         new = copy.deepcopy(node)
         new.op = ast.Or() if isinstance(node.op, ast.And) else ast.And()
