@@ -182,8 +182,8 @@ MUTANTS = (
     Mutant(
         "replay-hidden-input-values-kept",
         REPLAY_JS,
-        "aria-valuetext|href|value)$/",
-        "aria-valuetext|href)$/",
+        "attributes.value = maskAll(attributes.value);",
+        "",
         (f"{MASKING}::test_hidden_inputs_are_recorded_without_their_values",),
         browser=True,
     ),

@@ -134,7 +134,7 @@ def test_the_fresh_site_serves_tracks_and_ingests(site):
         )
         dashboard = admin.get(base + "/admin/", timeout=30).text
         pages = sorted(set(re.findall(r"/admin/(?:cityux|social)[^\"'\\\\?#]*", dashboard)))
-        assert len(pages) >= 5, pages
+        assert len(pages) >= 15, pages  # 18 on the reference site today
         for url in pages:
             assert admin.get(base + url, timeout=60).status_code == 200, url
     finally:
