@@ -88,3 +88,13 @@ def test_the_sweep_deletes_every_tombstoned_recent_session_across_batches(city):
     assert sweep_forgotten_sessions(NOW - 2 * DAY, batch_size=2) == 3
     left = set(TrackedSession.objects.values_list("sid", flat=True))
     assert left == {sessions[1].sid, sessions[3].sid, old.sid}
+
+
+def test_the_purge_tombstones_the_linked_sessions_it_deletes(city):
+    linked_old = _session(NOW - 31 * DAY, uuid.uuid4())
+    anonymous_old = _session(NOW - 31 * DAY)
+
+    purge_expired(now=NOW)
+    assert not TrackedSession.objects.exists()
+    assert is_forgotten(sid=linked_old.sid)
+    assert not is_forgotten(sid=anonymous_old.sid)
