@@ -98,3 +98,12 @@ def test_the_purge_tombstones_the_linked_sessions_it_deletes(city):
     assert not TrackedSession.objects.exists()
     assert is_forgotten(sid=linked_old.sid)
     assert not is_forgotten(sid=anonymous_old.sid)
+
+
+def test_the_purge_sweeps_tombstoned_sessions_of_the_last_two_days(city):
+    late = _session(NOW - DAY)
+    earlier = _session(NOW - 3 * DAY)  # older than any batch in flight: not swept
+    forget(None, [late.sid, earlier.sid])
+
+    assert purge_expired(now=NOW) == 1
+    assert list(TrackedSession.objects.values_list("sid", flat=True)) == [earlier.sid]
