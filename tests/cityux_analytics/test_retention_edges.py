@@ -14,12 +14,15 @@ from cityux_analytics.retention import (
     sweep_forgotten_sessions,
     tombstone_linked_sessions,
 )
+from cityux_analytics.surveys.models import SurveyResponse
+from tests.cityux_analytics import test_survey_api as survey_api
 from tests.cityux_analytics.factories import new_sid
 
 pytestmark = pytest.mark.django_db
 NOW = datetime.datetime(2026, 3, 1, 12, tzinfo=datetime.UTC)
 DAY = datetime.timedelta(days=1)
 SECOND = datetime.timedelta(seconds=1)
+works, parks, pages = survey_api.works, survey_api.parks, survey_api.pages
 
 
 def _spooled(received_at):
@@ -107,3 +110,16 @@ def test_the_purge_sweeps_tombstoned_sessions_of_the_last_two_days(city):
 
     assert purge_expired(now=NOW) == 1
     assert list(TrackedSession.objects.values_list("sid", flat=True)) == [earlier.sid]
+
+
+@pytest.mark.urls("tests.cityux_analytics.survey_urls")
+def test_the_purge_counts_the_survey_answers_past_their_retention(works, pages):
+    survey = survey_api.make_survey(works, target_pages=[pages["pothole"]])
+    for days in (365, 366, 400):
+        SurveyResponse.objects.create(
+            survey=survey, url="/works/pothole/", answers={"a": 1}, comment=f"{days} days",
+            created_at=NOW - datetime.timedelta(days=days),
+        )  # fmt: skip
+
+    assert purge_expired(now=NOW) == 2
+    assert list(SurveyResponse.objects.values_list("comment", flat=True)) == ["365 days"]
