@@ -123,3 +123,11 @@ def test_the_purge_counts_the_survey_answers_past_their_retention(works, pages):
 
     assert purge_expired(now=NOW) == 2
     assert list(SurveyResponse.objects.values_list("comment", flat=True)) == ["365 days"]
+
+
+def test_the_sweep_ends_on_a_last_batch_of_one_session(city):
+    for _ in range(3):
+        _session(NOW - DAY)
+
+    assert sweep_forgotten_sessions(NOW - 2 * DAY, batch_size=2) == 0
+    assert TrackedSession.objects.count() == 3
