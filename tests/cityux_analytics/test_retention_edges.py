@@ -14,12 +14,15 @@ from cityux_analytics.retention import (
     sweep_forgotten_sessions,
     tombstone_linked_sessions,
 )
+from cityux_analytics.surveys.models import SurveyResponse
+from tests.cityux_analytics import test_survey_api as survey_api
 from tests.cityux_analytics.factories import new_sid
 
 pytestmark = pytest.mark.django_db
 NOW = datetime.datetime(2026, 3, 1, 12, tzinfo=datetime.UTC)
 DAY = datetime.timedelta(days=1)
 SECOND = datetime.timedelta(seconds=1)
+works, parks, pages = survey_api.works, survey_api.parks, survey_api.pages
 
 
 def _spooled(received_at):
@@ -88,3 +91,43 @@ def test_the_sweep_deletes_every_tombstoned_recent_session_across_batches(city):
     assert sweep_forgotten_sessions(NOW - 2 * DAY, batch_size=2) == 3
     left = set(TrackedSession.objects.values_list("sid", flat=True))
     assert left == {sessions[1].sid, sessions[3].sid, old.sid}
+
+
+def test_the_purge_tombstones_the_linked_sessions_it_deletes(city):
+    linked_old = _session(NOW - 31 * DAY, uuid.uuid4())
+    anonymous_old = _session(NOW - 31 * DAY)
+
+    purge_expired(now=NOW)
+    assert not TrackedSession.objects.exists()
+    assert is_forgotten(sid=linked_old.sid)
+    assert not is_forgotten(sid=anonymous_old.sid)
+
+
+def test_the_purge_sweeps_tombstoned_sessions_of_the_last_two_days(city):
+    late = _session(NOW - DAY)
+    earlier = _session(NOW - 3 * DAY)  # older than any batch in flight: not swept
+    forget(None, [late.sid, earlier.sid])
+
+    assert purge_expired(now=NOW) == 1
+    assert list(TrackedSession.objects.values_list("sid", flat=True)) == [earlier.sid]
+
+
+@pytest.mark.urls("tests.cityux_analytics.survey_urls")
+def test_the_purge_counts_the_survey_answers_past_their_retention(works, pages):
+    survey = survey_api.make_survey(works, target_pages=[pages["pothole"]])
+    for days in (365, 366, 400):
+        SurveyResponse.objects.create(
+            survey=survey, url="/works/pothole/", answers={"a": 1}, comment=f"{days} days",
+            created_at=NOW - datetime.timedelta(days=days),
+        )  # fmt: skip
+
+    assert purge_expired(now=NOW) == 2
+    assert list(SurveyResponse.objects.values_list("comment", flat=True)) == ["365 days"]
+
+
+def test_the_sweep_ends_on_a_last_batch_of_one_session(city):
+    for _ in range(3):
+        _session(NOW - DAY)
+
+    assert sweep_forgotten_sessions(NOW - 2 * DAY, batch_size=2) == 0
+    assert TrackedSession.objects.count() == 3
