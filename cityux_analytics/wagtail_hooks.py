@@ -25,7 +25,6 @@ from .views.collect_health import permission_policy as collect_health_policy
 register_snippet(Survey, viewset=SurveyViewSet)
 
 
-
 @hooks.register("register_admin_urls")
 def register_report_urls():
     return [path("cityux/analytics/", include(admin_urls, namespace="cityux_analytics_reports"))]
