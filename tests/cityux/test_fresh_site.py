@@ -59,18 +59,26 @@ def site(tmp_path_factory):
     python = root / "venv" / "bin" / "python"
     extras = ",".join([*FEATURES, "redis"])
     run([python, "-m", "pip", "install", "--quiet", f"{wheel}[{extras}]", "gunicorn"], root)
-    project = root / "site"
-    project.mkdir()
-    run([root / "venv" / "bin" / "wagtail", "start", "mycity", project], root)
-    apply_install_lines(project, FEATURES)
-    (root / "queue").mkdir()
-    (project / "mycity" / "settings" / "local.py").write_text(
-        LOCAL_SETTINGS.format(secret="x" * 50, queue=str(root / "queue"), cache=str(root / "cache"))
-    )
+    project = new_site(root, "site", FEATURES)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PYTHON"))}
     env.pop("CELERY_BROKER_URL", None)
     env["DJANGO_SETTINGS_MODULE"] = "mycity.settings.production"
     return root, project, python, env
+
+
+def new_site(root, name, features):
+    """`wagtail start mycity` in root/name with the install lines of `features` applied."""
+    project = root / name
+    project.mkdir()
+    run([root / "venv" / "bin" / "wagtail", "start", "mycity", project], root)
+    apply_install_lines(project, features)
+    (root / "queue").mkdir(exist_ok=True)
+    (project / "mycity" / "settings" / "local.py").write_text(
+        LOCAL_SETTINGS.format(
+            secret="x" * 50, queue=str(root / "queue"), cache=str(root / f"cache-{name}")
+        )
+    )
+    return project
 
 
 def run(args, cwd, env=None, timeout=600):
@@ -123,25 +131,60 @@ def test_the_fresh_site_serves_tracks_and_ingests(site):
         stored = wait_until_stored(manage, project, env)
         assert stored == [["/", int(department)]]
 
-        admin = requests.Session()
-        login = admin.get(base + "/admin/login/", timeout=30)
-        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', login.text).group(1)
-        admin.post(
-            base + "/admin/login/",
-            data={"username": "it", "password": "fresh-site-pw", "csrfmiddlewaretoken": token},
-            headers={"Referer": base + "/admin/login/"},
-            timeout=30,
-        )
-        dashboard = admin.get(base + "/admin/", timeout=30).text
-        pages = sorted(set(re.findall(r"/admin/(?:cityux|social)[^\"'\\\\?#]*", dashboard)))
+        pages = admin_pages_answer(base)
         assert len(pages) >= 15, pages  # 18 on the reference site today
-        for url in pages:
-            assert admin.get(base + url, timeout=60).status_code == 200, url
     finally:
         for process in (worker, server):
             if process is not None:
                 process.terminate()
                 process.wait(timeout=30)
+
+
+def admin_pages_answer(base):
+    """Sign in as IT and open every City UX admin page the dashboard links to (each a 200)."""
+    admin = requests.Session()
+    login = admin.get(base + "/admin/login/", timeout=30)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', login.text).group(1)
+    admin.post(
+        base + "/admin/login/",
+        data={"username": "it", "password": "fresh-site-pw", "csrfmiddlewaretoken": token},
+        headers={"Referer": base + "/admin/login/"},
+        timeout=30,
+    )
+    dashboard = admin.get(base + "/admin/", timeout=30).text
+    pages = sorted(set(re.findall(r"/admin/(?:cityux|social)[^\"'\\\\?#]*", dashboard)))
+    for url in pages:
+        assert admin.get(base + url, timeout=60).status_code == 200, url
+    return pages
+
+
+@pytest.mark.parametrize("feature", FEATURES)
+def test_each_feature_app_alone_checks_migrates_and_serves(site, feature):
+    """The same virtualenv, a second fresh site with the lines of one feature app and the core:
+    production checks, migrate, collectstatic, gunicorn, and its City UX admin pages."""
+    root, _, python, env = site
+    project = new_site(root, f"alone-{feature}", (feature,))
+    manage = [python, "manage.py"]
+    deploy = run([*manage, "check", "--deploy"], project, env)
+    deploy = deploy.stdout + deploy.stderr
+    assert "cityux" not in deploy and "W019" not in deploy, deploy
+    run([*manage, "migrate", "--noinput"], project, env)
+    run([*manage, "collectstatic", "--noinput"], project, env)
+    run([*manage, "shell", "-c", ASSIGN_HOME_PAGE], project, env)
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen(
+        [str(root / "venv" / "bin" / "gunicorn"), "mycity.wsgi", "--bind", f"127.0.0.1:{port}"],
+        cwd=project, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        home = wait_for(base + "/")
+        assert home.status_code == 200 and 'id="cityux-consent"' in home.text
+        pages = admin_pages_answer(base)
+        assert any(url.startswith("/admin/cityux/") for url in pages), pages
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
 
 
 def wait_for(url):
