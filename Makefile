@@ -43,7 +43,7 @@ lint: install-dev
 # that PostgreSQL, after every other test has run on both databases.
 test: install-dev chromium node_modules/.package-lock.json lint
 	@if [ -n "$$DATABASE_URL" ]; then \
-		env -u DATABASE_URL $(BIN)/pytest -m "not browser" && \
+		env -u DATABASE_URL $(BIN)/pytest -m "not browser and not standalone" && \
 		echo "== again on $$DATABASE_URL, with the browser tests ==" && $(BIN)/pytest; \
 	else \
 		$(BIN)/pytest; \

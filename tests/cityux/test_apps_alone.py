@@ -12,6 +12,9 @@ from pathlib import Path
 
 import pytest
 
+# Builds its own site and database whatever DATABASE_URL says: CI runs it once.
+pytestmark = pytest.mark.standalone
+
 ROOT = Path(__file__).resolve().parents[2]
 
 SCRIPT = """
@@ -23,6 +26,7 @@ call_command("migrate", verbosity=0)
 call_command("makemigrations", check=True, dry_run=True, verbosity=1)
 from django.contrib.auth import get_user_model
 from django.test import Client
+
 admin = get_user_model().objects.create_superuser("admin", "a@example.com", "pw")
 client = Client()
 client.force_login(admin)

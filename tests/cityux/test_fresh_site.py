@@ -19,6 +19,9 @@ from tests.cityux.test_install_lines import FEATURES, apply_install_lines
 from tests.cityux.test_wheel import build_wheel
 from tests.cityux_analytics.factories import T0, body, click, new_sid, view
 
+# Builds its own site and database whatever DATABASE_URL says: CI runs it once.
+pytestmark = pytest.mark.standalone
+
 LOCAL_SETTINGS = """
 SECRET_KEY = "fresh-site-test-{secret}"
 ALLOWED_HOSTS = ["127.0.0.1"]
@@ -40,6 +43,7 @@ print(department.pk)
 
 STORED = """
 from cityux_analytics.models import PageView
+
 print(json.dumps([[v.url, v.department_id] for v in PageView.objects.all()]))
 """
 

@@ -13,6 +13,9 @@ from pathlib import Path
 import pytest
 from django.template import Template
 
+# Builds its own site and database whatever DATABASE_URL says: CI runs it once.
+pytestmark = pytest.mark.standalone
+
 ROOT = Path(__file__).resolve().parents[2]
 INSTALL = ROOT / "docs" / "install" / "cityux.txt"
 FEATURES = ("analytics", "personalize", "social")
@@ -46,6 +49,7 @@ django.setup()
 from django.conf import settings
 from django.core import checks
 from django.template.loader import get_template
+
 
 apps = sorted(a for a in settings.INSTALLED_APPS if a.startswith("cityux"))
 print(apps)

@@ -10,6 +10,9 @@ from pathlib import Path
 
 import pytest
 
+# Builds its own site and database whatever DATABASE_URL says: CI runs it once.
+pytestmark = pytest.mark.standalone
+
 ROOT = Path(__file__).resolve().parents[2]
 # Folders of a working checkout that are not source (collectstatic output, npm, builds).
 LOCAL_ONLY = {".git", "build", "node_modules", ".venv", "static", "media", "test-results"}
