@@ -1,5 +1,9 @@
 """Settings that install one CityUX feature app alone with the core (see test_apps_alone.py)."""
 
+# Like any site, these have a Celery app (the reference site's, which is left out of
+# INSTALLED_APPS here; cityux.E003 otherwise).
+from cityux.site import celery_app  # noqa: F401
+
 FEATURE_APPS = ("cityux_analytics", "cityux_personalize", "cityux_social")
 
 
