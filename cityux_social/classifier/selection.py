@@ -209,10 +209,16 @@ def select(decisions, seeds, *, folds=5, repeats=3, min_per_type=10, target_prec
                                       np.tile(truth_index, repeats))  # fmt: skip
         calibrated[name] = np.stack([calibrate(p, temperature) for p in probabilities])
         scores = macro_f1_by_repeat(calibrated[name], truth, classes, type_labels)
+        threshold, routed_precision, coverage = routing_threshold(
+            calibrated[name], truth, classes, target_precision
+        )
         candidates[name] = {
             "macro_f1": float(np.mean(scores)),
             "spread": float(np.std(scores)),
             "temperature": temperature,
+            "threshold": threshold,
+            "routed_precision": routed_precision,
+            "coverage": coverage,
         }
     candidates["blend"]["weight"] = weight
     kind = max(candidates, key=lambda name: (candidates[name]["macro_f1"], name == "baseline"))
@@ -228,9 +234,6 @@ def select(decisions, seeds, *, folds=5, repeats=3, min_per_type=10, target_prec
     measured_types = [
         f for label, f in figures.items() if label != NOT_A_REQUEST and not f["too_few"]
     ]
-    threshold, routed_precision, coverage = routing_threshold(
-        calibrated[kind], truth, classes, target_precision
-    )
 
     def macro(name):
         values = [f[name] for f in measured_types if f[name] is not None]
@@ -246,9 +249,9 @@ def select(decisions, seeds, *, folds=5, repeats=3, min_per_type=10, target_prec
         precision=macro("precision"),
         recall=macro("recall"),
         macro_f1=candidates[kind]["macro_f1"],
-        threshold=threshold,
-        routed_precision=routed_precision,
-        coverage=coverage,
+        threshold=candidates[kind]["threshold"],
+        routed_precision=candidates[kind]["routed_precision"],
+        coverage=candidates[kind]["coverage"],
         measured=True,
     )
 
