@@ -28,7 +28,7 @@ from .model import (
     aligned,
     baseline_pipeline,
     calibrate,
-    seeded_pipeline,
+    fit_seeded,
 )
 
 BLEND_WEIGHTS = (0.2, 0.4, 0.6, 0.8)
@@ -84,7 +84,6 @@ def held_out_predictions(texts, labels, seeds, classes, folds, repeats, random_s
     always = np.flatnonzero(~scored)
     rows = np.flatnonzero(scored)
     out = {name: np.zeros((repeats, len(labels), len(classes))) for name in ("seeded", "baseline")}
-    seed_texts, seed_labels = [t for t, _ in seeds], [label for _, label in seeds]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         for repeat in range(repeats):
@@ -94,9 +93,7 @@ def held_out_predictions(texts, labels, seeds, classes, folds, repeats, random_s
                 test_rows = rows[test]
                 train_texts = [texts[i] for i in train_rows]
                 test_texts = [texts[i] for i in test_rows]
-                seeded = seeded_pipeline().fit(
-                    train_texts + seed_texts, list(labels[train_rows]) + seed_labels
-                )
+                seeded = fit_seeded(train_texts, list(labels[train_rows]), seeds)
                 out["seeded"][repeat, test_rows] = aligned(seeded, test_texts, classes)
                 baseline = baseline_pipeline(random_state).fit(train_texts, labels[train_rows])
                 out["baseline"][repeat, test_rows] = aligned(baseline, test_texts, classes)
