@@ -4,7 +4,8 @@ Three kinds compete at every retrain (see `selection`):
 
 - ``seeded`` — the original design: TF-IDF word (1-2) and character (3-4) n-grams and a
   logistic regression (C = 10), learnt from the decisions plus the rule seeds (every keyword,
-  phrase and hashtag of each request type, and a few lines of everyday chatter);
+  phrase and hashtag of each request type, and a few lines of everyday chatter), each seed
+  weighted as `SEED_WEIGHT` decisions;
 - ``baseline`` — a tuned linear baseline: TF-IDF word 1-2-grams, class-balanced logistic
   regression whose C is chosen by cross-validation on the decisions alone;
 - ``blend`` — the two combined: a weighted mean of their probabilities, the weight chosen on
@@ -33,6 +34,7 @@ from ..rules import normalize
 NOT_A_REQUEST = "not-a-request"
 KINDS = ("seeded", "baseline", "blend")
 BASELINE_CS = (0.3, 1.0, 3.0, 10.0, 30.0)
+SEED_WEIGHT = 10.0  # each rule seed counts as this many decisions (see `fit_seeded`)
 
 # Everyday posts that mention the city without asking it for anything: the "not a request"
 # seed, so a model can be trained before staff have dismissed anything.
@@ -73,9 +75,10 @@ def seed_examples(rule_sets):
 
 def logistic(C, class_weight=None, max_iter=1000):
     """A multinomial logistic regression; SAGA converges in a fraction of L-BFGS's time on
-    TF-IDF features (same objective, same predictions to within its tolerance)."""
+    TF-IDF features (same objective, same predictions to within its tolerance). Its random
+    order of samples is seeded, so the same decisions always give the same model."""
     return LogisticRegression(
-        C=C, class_weight=class_weight, solver="saga", tol=1e-3, max_iter=max_iter
+        C=C, class_weight=class_weight, solver="saga", tol=1e-3, max_iter=max_iter, random_state=0
     )
 
 
@@ -98,6 +101,21 @@ def seeded_pipeline(max_iter=1000):
     )
     return make_pipeline(
         FunctionTransformer(normalize_all), features, logistic(C=10.0, max_iter=max_iter)
+    )
+
+
+def fit_seeded(texts, labels, seeds, seed_weight=None):
+    """The seeded design fitted on decisions plus rule `seeds`, each seed counting
+    `seed_weight` decisions: a keyword alone is one short example against many long posts, so
+    at weight 1 the few decisions drown it; weighted, the rules' knowledge holds while
+    decisions are few and is outvoted by many decisions that disagree."""
+    weight = SEED_WEIGHT if seed_weight is None else seed_weight
+    texts, labels = list(texts), list(labels)
+    sample_weight = np.concatenate([np.ones(len(texts)), np.full(len(seeds), float(weight))])
+    return seeded_pipeline().fit(
+        texts + [t for t, _ in seeds],
+        labels + [label for _, label in seeds],
+        logisticregression__sample_weight=sample_weight,
     )
 
 
@@ -196,9 +214,7 @@ class RequestClassifier:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ConvergenceWarning)
             if self.kind in ("seeded", "blend"):
-                seeded = seeded_pipeline()
-                seeded.fit(texts + [t for t, _ in seeds], labels + [label for _, label in seeds])
-                self.parts["seeded"] = seeded
+                self.parts["seeded"] = fit_seeded(texts, labels, seeds)
             if self.kind in ("baseline", "blend"):
                 self.parts["baseline"] = baseline_pipeline().fit(texts, labels)
         self.classes_ = sorted({label for part in self.parts.values() for label in part.classes_})

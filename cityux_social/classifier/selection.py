@@ -28,7 +28,7 @@ from .model import (
     aligned,
     baseline_pipeline,
     calibrate,
-    seeded_pipeline,
+    fit_seeded,
 )
 
 BLEND_WEIGHTS = (0.2, 0.4, 0.6, 0.8)
@@ -84,7 +84,6 @@ def held_out_predictions(texts, labels, seeds, classes, folds, repeats, random_s
     always = np.flatnonzero(~scored)
     rows = np.flatnonzero(scored)
     out = {name: np.zeros((repeats, len(labels), len(classes))) for name in ("seeded", "baseline")}
-    seed_texts, seed_labels = [t for t, _ in seeds], [label for _, label in seeds]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         for repeat in range(repeats):
@@ -94,9 +93,7 @@ def held_out_predictions(texts, labels, seeds, classes, folds, repeats, random_s
                 test_rows = rows[test]
                 train_texts = [texts[i] for i in train_rows]
                 test_texts = [texts[i] for i in test_rows]
-                seeded = seeded_pipeline().fit(
-                    train_texts + seed_texts, list(labels[train_rows]) + seed_labels
-                )
+                seeded = fit_seeded(train_texts, list(labels[train_rows]), seeds)
                 out["seeded"][repeat, test_rows] = aligned(seeded, test_texts, classes)
                 baseline = baseline_pipeline(random_state).fit(train_texts, labels[train_rows])
                 out["baseline"][repeat, test_rows] = aligned(baseline, test_texts, classes)
@@ -209,10 +206,16 @@ def select(decisions, seeds, *, folds=5, repeats=3, min_per_type=10, target_prec
                                       np.tile(truth_index, repeats))  # fmt: skip
         calibrated[name] = np.stack([calibrate(p, temperature) for p in probabilities])
         scores = macro_f1_by_repeat(calibrated[name], truth, classes, type_labels)
+        threshold, routed_precision, coverage = routing_threshold(
+            calibrated[name], truth, classes, target_precision
+        )
         candidates[name] = {
             "macro_f1": float(np.mean(scores)),
             "spread": float(np.std(scores)),
             "temperature": temperature,
+            "threshold": threshold,
+            "routed_precision": routed_precision,
+            "coverage": coverage,
         }
     candidates["blend"]["weight"] = weight
     kind = max(candidates, key=lambda name: (candidates[name]["macro_f1"], name == "baseline"))
@@ -228,9 +231,6 @@ def select(decisions, seeds, *, folds=5, repeats=3, min_per_type=10, target_prec
     measured_types = [
         f for label, f in figures.items() if label != NOT_A_REQUEST and not f["too_few"]
     ]
-    threshold, routed_precision, coverage = routing_threshold(
-        calibrated[kind], truth, classes, target_precision
-    )
 
     def macro(name):
         values = [f[name] for f in measured_types if f[name] is not None]
@@ -246,9 +246,9 @@ def select(decisions, seeds, *, folds=5, repeats=3, min_per_type=10, target_prec
         precision=macro("precision"),
         recall=macro("recall"),
         macro_f1=candidates[kind]["macro_f1"],
-        threshold=threshold,
-        routed_precision=routed_precision,
-        coverage=coverage,
+        threshold=candidates[kind]["threshold"],
+        routed_precision=candidates[kind]["routed_precision"],
+        coverage=candidates[kind]["coverage"],
         measured=True,
     )
 

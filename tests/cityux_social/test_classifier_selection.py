@@ -24,6 +24,7 @@ from cityux_social.classifier import (
     select,
     wilson,
 )
+from cityux_social.classifier.model import fit_seeded
 from cityux_social.classifier.store import UNREACHABLE
 from cityux_social.models import ClassifierModel
 from cityux_social.rules import Match, RuleSet
@@ -202,3 +203,25 @@ def test_system_check_refuses_bad_selection_settings(settings):
         "CITYUX_SOCIAL['CV_REPEATS'] must be a whole number of at least 1.",
         "CITYUX_SOCIAL['QUALITY_MIN_DECISIONS_PER_TYPE'] must be a whole number of at least 1.",
     ]
+
+
+def test_rule_seeds_outweigh_a_few_contrary_decisions_but_not_many():
+    # The rules say KEYWORD is type 1; some "not a request" decisions use it with chatter.
+    keyword = VOCABULARY["1"][0]
+    chatter = VOCABULARY[NOT_A_REQUEST]
+    seeds = seed_examples([RuleSet(1, keywords=(keyword,))])
+    posts = [keyword, f"{keyword} {chatter[25]}"]
+
+    def type_1_probability(contrary, seed_weight=None):
+        decisions = made_up({"1": 20, NOT_A_REQUEST: 20}, seed=contrary)
+        decisions = [(text.replace(keyword, ""), label) for text, label in decisions]
+        decisions += [(f"{keyword} {chatter[i]}", NOT_A_REQUEST) for i in range(contrary)]
+        model = fit_seeded(
+            [t for t, _ in decisions], [label for _, label in decisions], seeds, seed_weight
+        )
+        return model.predict_proba(posts)[:, list(model.classes_).index("1")]
+
+    weighted, unweighted = type_1_probability(3), type_1_probability(3, seed_weight=1)
+    assert (weighted > unweighted + 0.2).all(), (weighted, unweighted)
+    assert weighted[1] > 0.5 > unweighted[1]  # with chatter: the seed decides only if weighted
+    assert type_1_probability(30)[1] < 0.1  # many contrary decisions outvote the weighted seed
