@@ -99,6 +99,11 @@ def names_for(pairs):
     return {(row.url, row.selector): row for row in found}
 
 
+def words_for(pairs):
+    """{(url, selector): the element in words} for the (url, selector) pairs the tracker named."""
+    return {pair: describe(row) for pair, row in names_for(pairs).items() if describe(row)}
+
+
 def describe_rows(rows, url_key="url", selector_key="selector", into="element"):
     """Give each row (a dict) `into`: its element in words, or its selector when unnamed."""
     rows = list(rows)

@@ -25,6 +25,7 @@ from cityux.mydata import consented_visitor_id
 from cityux.tombstones import is_forgotten
 from cityux.unavailable import retry_later_when_unavailable
 
+from .. import element_names
 from ..buffer import over_limits
 from ..conf import analytics_setting
 from ..models import PageView, TrackedSession
@@ -117,14 +118,23 @@ def session_events(session):
 
 
 def signal_markers(session, events):
-    """The session's frustration signals with their offset (ms) into the replay."""
+    """The session's frustration signals with their offset (ms) into the replay, their element
+    in the page's words (`element`, the selector when the tracker could not name it) and a
+    `label` for the timeline ("Rage click on the “Send” button")."""
     start = events[0]["timestamp"] if events else None
+    signals = list(session.signals.order_by("occurred_at"))
+    words = element_names.words_for((signal.url, signal.selector) for signal in signals)
     markers = []
-    for signal in session.signals.order_by("occurred_at"):
+    for signal in signals:
         offset = None
         if start is not None:
             offset = max(0, round(signal.occurred_at.timestamp() * 1000 - start))
-        markers.append({"signal": signal, "offset": offset})
+        named = words.get((signal.url, signal.selector), "")
+        label = str(signal.get_kind_display())
+        if named:
+            label = _("%(kind)s on the %(element)s") % {"kind": label, "element": named}
+        element = named or signal.selector
+        markers.append({"signal": signal, "offset": offset, "element": element, "label": label})
     return markers
 
 
@@ -146,7 +156,7 @@ def replay_player(request, session_id):
         "masking": masking_modes(events),
         "events_url": reverse("cityux_replays:events", args=[session.pk]),
         "marker_data": [
-            {"offset": each["offset"], "label": str(each["signal"].get_kind_display())}
+            {"offset": each["offset"], "label": str(each["label"])}
             for each in markers
             if each["offset"] is not None
         ],

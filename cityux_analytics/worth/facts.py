@@ -4,6 +4,7 @@ from collections import defaultdict
 
 from django.db.models import Exists, OuterRef, Q
 
+from .. import element_names
 from ..models import FrustrationSignal, PageView, TrackedSession
 from ..replay.models import ReplayChunk
 from ..surveys.models import SurveyResponse
@@ -35,11 +36,16 @@ def collect_facts(session_ids, department_id=None):
         views = views.filter(department_id=department_id)
     else:
         views = views.exclude(department=None)
+    rows = list(
+        signals.order_by("occurred_at", "pk").values(
+            "session_id", "kind", "selector", "detail", "page_id", "url", "count"
+        )
+    )
+    words = element_names.words_for((row["url"], row["selector"]) for row in rows)
     signals_of = defaultdict(list)
-    for row in signals.order_by("occurred_at", "pk").values(
-        "session_id", "kind", "selector", "detail", "page_id", "url", "count"
-    ):
-        signals_of[row.pop("session_id")].append(SignalFact(**row))
+    for row in rows:
+        named = words.get((row["url"], row["selector"]), "")
+        signals_of[row.pop("session_id")].append(SignalFact(**row, words=named))
     pages_of = defaultdict(set)
     for session_id, url in views.values_list("session_id", "url"):
         pages_of[session_id].add(url)

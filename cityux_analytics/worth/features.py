@@ -25,6 +25,7 @@ class SignalFact:
     page_id: int | None = None
     url: str = ""
     count: int = 1
+    words: str = ""  # the element in the page's words (element_names), when the tracker named it
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ best problem first; only when there are fewer problems than rows does it add a s
 of a problem. Each row says how many other sessions share its problem.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils.translation import gettext
@@ -24,19 +24,24 @@ class ProblemKey:
     kind: str = ""
     element: str = ""
     error: str = ""
+    words: str = field(default="", compare=False)  # the element in the page's words
 
     @property
     def is_signal(self):
         return bool(self.kind)
 
     def describe(self):
-        """The problem in words, e.g. "Rage click on “#submit” (/permits/licence/)"."""
+        """The problem in words, e.g. "Rage click on the “Submit” button (/permits/licence/)",
+        or "Rage click on “#submit” (/permits/licence/)" when the element has no name."""
         if not self.kind:
             return gettext("No frustration signal")
         kind = SignalKind(self.kind).label if self.kind in SignalKind.values else self.kind
         target = self.error or self.element
-        text = f"{kind} " + (gettext("on “%(target)s”") % {"target": shorten(target)})
-        if not target:
+        if self.words and not self.error:
+            text = f"{kind} " + (gettext("on the %(words)s") % {"words": self.words})
+        elif target:
+            text = f"{kind} " + (gettext("on “%(target)s”") % {"target": shorten(target)})
+        else:
             text = str(kind)
         return f"{text} ({self.url})" if self.url else text
 
@@ -77,6 +82,7 @@ def problem_key(signals):
         kind=signal.kind,
         element="" if is_error else signal.selector,
         error=signal.detail if is_error else "",
+        words="" if is_error else signal.words,
     )
 
 

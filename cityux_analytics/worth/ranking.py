@@ -87,6 +87,7 @@ def row_of(pick, department):
         "reasons": score.reasons,
         "reasons_text": score.reasons_text,
         "problem": problem.describe(),
+        "problem_selector": problem.element,
         "more": pick.more,
         "more_url": more_url,
         "has_replay": features.has_replay,

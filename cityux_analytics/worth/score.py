@@ -86,13 +86,17 @@ def _contributions(features):
     """(points, reason) for every part of the score, before recency and duration."""
     items = []
     by_target = Counter()
+    words = {}
     for signal in features.signals:
-        by_target[(signal.kind, signal_target(signal))] += 1
+        target = signal_target(signal)
+        by_target[(signal.kind, target)] += 1
+        if signal.words and target == signal.selector:
+            words[(signal.kind, target)] = signal.words
     for (kind, target), count in by_target.items():
         points = KIND_POINTS.get(kind, OTHER_SIGNAL_POINTS) * count
         if kind == SignalKind.ERROR_CLICK and target:
             points += DISTINCT_ERROR_POINTS
-        items.append((points, describe_signals(kind, target, count)))
+        items.append((points, describe_signals(kind, target, count, words.get((kind, target)))))
     if features.lowest_rating is not None:
         steps = max(0, LOW_RATING_FROM - features.lowest_rating)
         if steps:
@@ -125,9 +129,10 @@ def shorten(text, length=80):
     return text if len(text) <= length else text[: length - 1] + "…"
 
 
-def describe_signals(kind, target, count):
-    """`count` signals of `kind` on `target` (a selector, error signature or address), in words."""
-    values = {"count": count, "target": shorten(target)}
+def describe_signals(kind, target, count, words=None):
+    """`count` signals of `kind` on `target` (a selector, error signature or address), in words;
+    `words` names the element as the page does (“Send” button), in place of its selector."""
+    values = {"count": count, "target": shorten(target), "words": words}
     if kind == SignalKind.RAGE_CLICK:
         text = ngettext("%(count)d rage click", "%(count)d rage clicks", count)
     elif kind == SignalKind.DEAD_CLICK:
@@ -139,6 +144,10 @@ def describe_signals(kind, target, count):
             return gettext("script error “%(target)s”") % values
         return gettext("script error “%(target)s” (%(count)d times)") % values
     elif kind == SignalKind.FORM_ABANDONMENT:
+        if words:
+            if count == 1:
+                return gettext("left the %(words)s unfinished") % values
+            return gettext("left the %(words)s unfinished %(count)d times") % values
         if count == 1:
             return gettext("left the form “%(target)s” unfinished") % values
         return gettext("left the form “%(target)s” unfinished %(count)d times") % values
@@ -148,7 +157,9 @@ def describe_signals(kind, target, count):
         text = ngettext("%(count)d quick back", "%(count)d quick backs", count)
     else:
         text = ngettext("%(count)d bout of scrolling", "%(count)d bouts of scrolling", count)
-    if target:
+    if words:
+        text += gettext(" on the %(words)s")
+    elif target:
         text += gettext(" on “%(target)s”")
     return text % values
 

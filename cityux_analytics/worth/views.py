@@ -19,6 +19,7 @@ from cityux.exports import FormulaSafeExportMixin
 from ..conf import analytics_setting
 from ..models import FrustrationSignal, TrackedSession
 from ..replay.models import ReplayFeedback
+from ..views.reports.base import ElementColumn
 from . import score
 from .models import WorthModel
 from .ranking import worth_watching
@@ -117,7 +118,7 @@ class WorthWatchingView(FormulaSafeExportMixin, ReportView):
         Column("rank", label=_("#"), accessor="rank"),
         Column("rank_value", label=_("Rank by"), accessor=rank_display),
         Column("reasons_text", label=_("Why"), accessor="reasons_text", classname="cityux-wrap"),
-        Column("problem", label=_("Problem"), accessor="problem", classname="cityux-wrap"),
+        ElementColumn("problem", selector_key="problem_selector", label=_("Problem")),
         TitleColumn(
             "more", label=_("Like this"), accessor=more_text, get_url=itemgetter("more_url")
         ),
@@ -132,6 +133,7 @@ class WorthWatchingView(FormulaSafeExportMixin, ReportView):
         "probability",
         "reasons_text",
         "problem",
+        "problem_selector",
         "more",
         "replay",
     ]
@@ -142,6 +144,7 @@ class WorthWatchingView(FormulaSafeExportMixin, ReportView):
         "probability": _("Model probability of “useful”"),
         "reasons_text": _("Why"),
         "problem": _("Problem"),
+        "problem_selector": _("Element selector"),
         "more": _("More sessions like this"),
         "replay": _("Replay"),
     }

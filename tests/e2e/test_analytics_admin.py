@@ -16,6 +16,7 @@ from cityux_analytics.models import (
     PageDailyStats,
     SignalKind,
 )
+from tests.e2e.helpers import log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -88,18 +89,10 @@ def frustration_rollups(city_site):
     return {"pothole": pothole, "police_page": police_page}
 
 
-def _log_in_as_lead(page, base_url):
-    page.goto(base_url + "/admin/login/")
-    page.get_by_label("Username").fill("lead")
-    page.get_by_label("Password").fill("cityux-lead")
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url("**/admin/")
-
-
 def test_lead_sees_frustration_downloads_csv_and_cannot_open_police_page(
     city_site, frustration_rollups, page, screenshot
 ):
-    _log_in_as_lead(page, city_site.url)
+    log_in(page, city_site.url)
 
     page.goto(city_site.url + "/admin/cityux/")
     assert page.get_by_role("heading", name="Frustration", exact=True).is_visible()

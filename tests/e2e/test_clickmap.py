@@ -1,7 +1,6 @@
 """The page UX report's click map in a real browser, on the reference site's pothole page."""
 
 import datetime
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -10,10 +9,10 @@ from playwright.sync_api import expect
 from cityux.departments import pages_of_department
 from cityux.models import Department
 from cityux_analytics.models import ElementDailyStats, PageDailyStats, SignalKind
+from tests.e2e.helpers import accept_all, axe_violations, log_in, open_click_map
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-AXE = Path(__file__).resolve().parents[2] / "node_modules/axe-core/axe.min.js"
 # Elements of the reference site's service page, as the tracker names them.
 CONTACT_BOX = "#contact-box-title"
 HEADING = "#main-content>div:nth-of-type(1)>div>h1"
@@ -85,21 +84,6 @@ def framing_allowed(settings):
     settings.X_FRAME_OPTIONS = "SAMEORIGIN"
 
 
-def log_in_as_lead(page, base_url):
-    page.goto(base_url + "/admin/login/")
-    page.get_by_label("Username").fill("lead")
-    page.get_by_label("Password").fill("cityux-lead")
-    with page.expect_navigation():
-        page.get_by_role("button", name="Sign in").click()
-
-
-def open_click_map(page, base_url, report_page):
-    page.goto(f"{base_url}/admin/cityux/analytics/page/{report_page.pk}/")
-    panel = page.locator("#cityux-clickmap")
-    panel.scroll_into_view_if_needed()  # the frame loads lazily
-    return panel
-
-
 def found_column(panel):
     """{marker number: its "On the page now" text}, from the table under the map."""
     rows = panel.locator("[data-cityux-clickmap-row]")
@@ -118,29 +102,11 @@ def assert_marker_covers(page, number, selector):
     return boxes
 
 
-def axe_violations(page, selector):
-    """axe-core's violations inside `selector`, as (rule, [targets])."""
-    if not AXE.exists():
-        pytest.fail("node_modules/axe-core is missing: run `npm ci` for the accessibility checks.")
-    if page.evaluate("typeof window.axe") == "undefined":
-        page.add_script_tag(path=str(AXE))
-    return page.evaluate(
-        """async (selector) => {
-            // Not inside the frame: the public page is checked by the site's own tests, and
-            // axe cannot run in a frame that allows no script.
-            const results = await axe.run(selector, {iframes: false});
-            return results.violations.map((v) => [v.id, v.nodes.map((n) => n.target.join(" "))]);
-        }""",
-        selector,
-    )
-
-
 def test_click_map_draws_markers_over_the_elements_residents_clicked(
     city_site, framing_allowed, pothole, page, screenshot
 ):
-    log_in_as_lead(page, city_site.url)
+    log_in(page, city_site.url)
     panel = open_click_map(page, city_site.url, pothole)
-    page.wait_for_selector("[data-cityux-clickmap-marker]")
 
     assert found_column(panel) == {
         1: "On the page Show marker 1",
@@ -176,14 +142,12 @@ def test_click_map_runs_none_of_the_pages_scripts(city_site, framing_allowed, po
     visit = context.new_page()
     # The lead accepted measurement on the public site: there the tracker runs for them.
     visit.goto(city_site.url + pothole.url)
-    with visit.expect_navigation():
-        visit.get_by_role("button", name="Accept all").click()
-    log_in_as_lead(visit, city_site.url)
+    accept_all(visit)
+    log_in(visit, city_site.url)
     page = context.new_page()  # a tab of its own: nothing of the visit in its sessionStorage
     sent = []
     page.on("request", lambda r: sent.append(r.url) if "/cityux/collect/" in r.url else None)
     open_click_map(page, city_site.url, pothole)
-    page.wait_for_selector("[data-cityux-clickmap-marker]")
 
     ran = page.evaluate(
         """() => {
@@ -203,9 +167,8 @@ def test_click_map_runs_none_of_the_pages_scripts(city_site, framing_allowed, po
 
 
 def test_table_buttons_light_up_and_reveal_their_marker(city_site, framing_allowed, pothole, page):
-    log_in_as_lead(page, city_site.url)
+    log_in(page, city_site.url)
     panel = open_click_map(page, city_site.url, pothole)
-    page.wait_for_selector("[data-cityux-clickmap-marker]")
     marker = panel.locator("[data-cityux-clickmap-marker='3']")
 
     panel.get_by_role("button", name="Show marker 3").focus()
@@ -225,11 +188,12 @@ def test_table_buttons_light_up_and_reveal_their_marker(city_site, framing_allow
 
 
 def test_click_map_panel_has_no_axe_violations(city_site, framing_allowed, pothole, page):
-    log_in_as_lead(page, city_site.url)
+    log_in(page, city_site.url)
     open_click_map(page, city_site.url, pothole)
-    page.wait_for_selector("[data-cityux-clickmap-marker]")
 
-    assert axe_violations(page, "#cityux-clickmap") == []
+    # Not inside the frame: the public page is checked by the site's own tests, and axe
+    # cannot run in a frame that allows no script.
+    assert axe_violations(page, "#cityux-clickmap", frames=False) == []
 
 
 def test_click_map_says_so_when_the_site_forbids_frames(city_site, pothole, page, settings):
@@ -237,8 +201,8 @@ def test_click_map_says_so_when_the_site_forbids_frames(city_site, pothole, page
     settings.X_FRAME_OPTIONS = "DENY"
     policy = settings.CONTENT_SECURITY_POLICY["DIRECTIVES"]
     settings.CONTENT_SECURITY_POLICY = {"DIRECTIVES": {**policy, "frame-ancestors": ["'none'"]}}
-    log_in_as_lead(page, city_site.url)
-    panel = open_click_map(page, city_site.url, pothole)
+    log_in(page, city_site.url)
+    panel = open_click_map(page, city_site.url, pothole, markers=False)
 
     status = panel.get_by_role("status")
     status.get_by_text("The page cannot be shown here").wait_for()
@@ -251,9 +215,8 @@ def test_click_map_says_so_when_the_site_forbids_frames(city_site, pothole, page
 def test_click_map_follows_the_reports_new_dates_without_reloading_the_page(
     city_site, framing_allowed, pothole, page
 ):
-    log_in_as_lead(page, city_site.url)
+    log_in(page, city_site.url)
     panel = open_click_map(page, city_site.url, pothole)
-    page.wait_for_selector("[data-cityux-clickmap-marker]")
     frame_document = "document.querySelector('[data-cityux-clickmap-frame]').contentDocument"
     page.evaluate(f"{frame_document}.documentElement.dataset.firstLoad = 'yes'")
 

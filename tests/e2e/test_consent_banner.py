@@ -2,6 +2,8 @@
 
 import pytest
 
+from tests.e2e.helpers import log_in
+
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
@@ -99,11 +101,7 @@ def test_home_and_hub_screenshots(city_site, page, screenshot):
     page.goto(city_site.url)
     screenshot(page, "site-home-with-consent-banner")
     _choose(page, "Accept all")
-    page.goto(city_site.url + "/admin/login/")
-    page.get_by_label("Username").fill("admin")
-    page.get_by_label("Password").fill("cityux-admin")
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url("**/admin/")
+    log_in(page, city_site.url, "admin")
     page.goto(city_site.url + "/admin/cityux/")
     assert page.get_by_role("link", name="Public Works").is_visible()
     assert page.locator("#listing-results table tbody tr").count() == 22

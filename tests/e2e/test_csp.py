@@ -19,6 +19,7 @@ from cityux.site.models import FormPage
 from cityux_analytics import pipeline
 from cityux_analytics.models import ElementDailyStats, PageDailyStats, SignalKind, TrackedSession
 from cityux_analytics.surveys.models import Survey
+from tests.e2e.helpers import accept_and_wait_for_the_recorder, log_in, open_click_map, open_player
 
 pytestmark = pytest.mark.django_db(transaction=True)
 POTHOLE = "/public-works/report-a-pothole/"
@@ -84,14 +85,6 @@ def pothole_clicks(city_site):
     return pothole
 
 
-def accept_consent_and_wait_for_the_recorder(page, url):
-    page.goto(url)
-    with page.expect_navigation():
-        page.get_by_role("button", name="Accept all").click()
-    page.wait_for_function("() => window.rrwebRecord !== undefined && window.cityuxReplay === true")
-    page.wait_for_timeout(300)  # the recorder's first full snapshot
-
-
 def rage_click_until_the_survey_and_the_replay_upload(page):
     with page.expect_response(lambda r: "/cityux/replay/" in r.url and r.status == 204):
         for _ in range(4):
@@ -108,27 +101,6 @@ def fail_the_licence_form(page, base_url):
     page.wait_for_function("() => document.activeElement.matches('.error-summary')")
 
 
-def log_in(page, base_url, username, password):
-    page.goto(base_url + "/admin/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(password)
-    with page.expect_navigation():
-        page.get_by_role("button", name="Sign in").click()
-
-
-def play_the_replay(page, base_url, session):
-    page.goto(f"{base_url}/admin/cityux/replays/{session.pk}/")
-    page.wait_for_selector("[data-cityux-replay][data-replay-ready=true]")
-    frame = page.wait_for_selector("[data-replay-target] iframe").content_frame()
-    frame.wait_for_selector("main", state="attached")  # the recorded page, rebuilt
-
-
-def open_the_click_map(page, base_url, report_page):
-    page.goto(f"{base_url}/admin/cityux/analytics/page/{report_page.pk}/")
-    page.locator("#cityux-clickmap").scroll_into_view_if_needed()  # the frame loads lazily
-    page.wait_for_selector("[data-cityux-clickmap-marker]")
-
-
 def test_the_site_and_the_admin_run_under_the_content_security_policy_without_a_violation(
     city_site, frustration_survey, pothole_clicks, page, violations
 ):
@@ -136,7 +108,7 @@ def test_the_site_and_the_admin_run_under_the_content_security_policy_without_a_
     assert "script-src 'self'" in home.headers["content-security-policy"]
     assert "camera=()" in home.headers["permissions-policy"]
 
-    accept_consent_and_wait_for_the_recorder(page, city_site.url + POTHOLE)
+    accept_and_wait_for_the_recorder(page, city_site.url + POTHOLE)
     rage_click_until_the_survey_and_the_replay_upload(page)
     with page.expect_response(lambda r: "/cityux/collect/" in r.url and r.status == 204):
         fail_the_licence_form(page, city_site.url)  # leaving the page sends the tracker's batch
@@ -148,8 +120,9 @@ def test_the_site_and_the_admin_run_under_the_content_security_policy_without_a_
     page.goto(city_site.url + "/admin/")
     page.goto(city_site.url + "/admin/cityux/")
     page.get_by_role("heading", level=1).wait_for()
-    play_the_replay(page, city_site.url, session)
-    open_the_click_map(page, city_site.url, pothole_clicks)
+    _, frame = open_player(page, city_site.url, session)
+    frame.wait_for_selector("main", state="attached")  # the recorded page, rebuilt
+    open_click_map(page, city_site.url, pothole_clicks)
     page.goto(f"{city_site.url}/admin/pages/{pothole_clicks.pk}/edit/")
     page.get_by_role("button", name="Publish").or_(page.get_by_text("Save draft")).first.wait_for()
     page.wait_for_timeout(500)  # Wagtail's editor scripts have run

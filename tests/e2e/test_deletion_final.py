@@ -9,36 +9,18 @@ import pytest
 from django.apps import apps
 from django.db import models
 
-from cityux.site.demo_content import LICENCE_FORM_SLUG
-from cityux.site.models import FormPage
 from cityux_analytics.models import ReplayChunk, TrackedSession
 from cityux_analytics.tasks import drain_spool, process_sessions
 from cityux_personalize.tasks import flush_exposures
+from tests.e2e.helpers import accept_all, delete_my_data, licence_form_url, open_my_data
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.urls("tests.cityux_analytics.replay_urls"),
 ]
-PROFILE_MIDDLEWARE = "cityux_personalize.middleware.VisitorProfileMiddleware"
 BUSINESS = "Quillwort Bakery"
 COLLECT, REPLAY = "/cityux/collect/", "/cityux/replay/"
 SESSION_ID = "() => JSON.parse(sessionStorage.getItem('cityux.session') || 'null')?.id"
-
-
-@pytest.fixture(autouse=True)
-def profile_middleware(settings, city_site):
-    """The reference settings list the middleware once the lead adds it; until then, add it
-    and have the already running live server load it (and unload it afterwards)."""
-    if PROFILE_MIDDLEWARE in settings.MIDDLEWARE:
-        yield
-        return
-    original = settings.MIDDLEWARE
-    django_handler = city_site.thread.httpd.get_app().application.application
-    settings.MIDDLEWARE = [*original, PROFILE_MIDDLEWARE]
-    django_handler.load_middleware()
-    yield
-    settings.MIDDLEWARE = original
-    django_handler.load_middleware()
 
 
 @pytest.fixture(autouse=True)
@@ -98,17 +80,12 @@ def is_collect(status=None):
     return lambda r: COLLECT in r.url and (status is None or r.status == status)
 
 
-def accept_all(page):
-    with page.expect_navigation():
-        page.get_by_role("button", name="Accept all").click()
-
-
 def test_deleting_my_data_while_another_tab_is_recording_leaves_no_row_behind(
     city_site, new_context
 ):
     context = new_context()
     form = context.new_page()
-    form.goto(city_site.url + FormPage.objects.get(slug=LICENCE_FORM_SLUG).url)
+    form.goto(licence_form_url(city_site))
     accept_all(form)
     form.wait_for_function("() => window.rrwebRecord !== undefined && window.cityuxReplay")
     with form.expect_response(lambda r: "/cityux/resume/drafts/" in r.url):
@@ -134,15 +111,12 @@ def test_deleting_my_data_while_another_tab_is_recording_leaves_no_row_behind(
         busy(form, times=12)
 
     my_data = context.new_page()
-    my_data.goto(f"{city_site.url}/cityux/my-data/")
+    open_my_data(my_data, city_site.url)
     assert my_data.get_by_text(BUSINESS).is_visible()
     old_sids = {form_sid, my_data.evaluate(SESSION_ID)} - {None} | set(
         TrackedSession.objects.filter(visitor_id=visitor_id).values_list("sid", flat=True)
     )
-    my_data.get_by_label("Yes, delete all my data").check()
-    with my_data.expect_navigation():
-        my_data.get_by_role("button", name="Delete my data").click()
-    assert my_data.get_by_role("heading", name="Your data was deleted").is_visible()
+    delete_my_data(my_data)
 
     # What waited arrives after the deletion: refused, and the tab starts a new session.
     with form.expect_response(is_collect(410), timeout=20_000):

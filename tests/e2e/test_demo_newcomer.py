@@ -15,6 +15,7 @@ import pytest
 from django.conf import settings
 
 from cityux_analytics import demo
+from tests.e2e.helpers import accept_all, log_in
 
 ROOT = Path(__file__).resolve().parents[2]
 POTHOLE = "/public-works/report-a-pothole/"
@@ -70,8 +71,7 @@ def demo_launcher(tmp_path):
 def test_a_newcomers_rage_clicks_reach_the_demo_leads_report(demo_launcher, new_context):
     resident = new_context().new_page()
     resident.goto(demo_launcher + POTHOLE)
-    with resident.expect_navigation():
-        resident.get_by_role("button", name="Accept all").click()
+    accept_all(resident)
     for _ in range(4):
         resident.get_by_role("button", name="Submit report").click()
         resident.wait_for_timeout(150)
@@ -81,11 +81,7 @@ def test_a_newcomers_rage_clicks_reach_the_demo_leads_report(demo_launcher, new_
     clicked = time.monotonic()
 
     lead = new_context().new_page()
-    lead.goto(demo_launcher + "/admin/login/")
-    lead.get_by_label("Username").fill("lead")
-    lead.get_by_label("Password").fill("cityux-lead")
-    with lead.expect_navigation():
-        lead.get_by_role("button", name="Sign in").click()
+    log_in(lead, demo_launcher)
     # Today only: the seeded visits all ended before today began.
     today = datetime.now(zoneinfo.ZoneInfo(settings.TIME_ZONE)).date().isoformat()
     report = f"{demo_launcher}/admin/cityux/analytics/elements/?date_from={today}&date_to={today}"

@@ -12,6 +12,7 @@ from cityux.site.models import ServicePage
 from cityux_analytics import demo
 from cityux_analytics.demo import generate_demo_traffic
 from cityux_analytics.models import RawEvent, TrackedSession
+from tests.e2e.helpers import accept_all, log_in, open_click_map
 from tests.e2e.test_clickmap import BOXES
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -35,18 +36,9 @@ def pothole_page(city_site):
     return pages_of_department(works).get(slug="report-a-pothole")
 
 
-def log_in_as_lead(page, base_url):
-    page.goto(base_url + "/admin/login/")
-    page.get_by_label("Username").fill("lead")
-    page.get_by_label("Password").fill("cityux-lead")
-    with page.expect_navigation():
-        page.get_by_role("button", name="Sign in").click()
-
-
 def test_the_pothole_button_really_throws_the_error_the_demo_seeds(city_site, pothole_page, page):
     page.goto(city_site.url + pothole_page.url)
-    with page.expect_navigation():
-        page.get_by_role("button", name="Accept all").click()
+    accept_all(page)
     errors = []
     page.on("pageerror", lambda error: errors.append(error))
     for _ in range(3):
@@ -81,11 +73,8 @@ def test_the_water_bills_pay_online_link_leads_to_the_demos_slow_page(city_site,
 def test_the_click_map_marks_the_demos_broken_button(
     demo_city, framing_allowed, pothole_page, page
 ):
-    log_in_as_lead(page, demo_city.url)
-    page.goto(f"{demo_city.url}/admin/cityux/analytics/page/{pothole_page.pk}/")
-    panel = page.locator("#cityux-clickmap")
-    panel.scroll_into_view_if_needed()  # the frame loads lazily
-    page.wait_for_selector("[data-cityux-clickmap-marker]")
+    log_in(page, demo_city.url)
+    panel = open_click_map(page, demo_city.url, pothole_page)
     status = panel.get_by_role("status").inner_text()
     marked, total = map(int, re.search(r"Elements marked: (\d+) of (\d+)", status).groups())
     assert marked == total >= 2, status
@@ -103,7 +92,7 @@ def test_the_click_map_marks_the_demos_broken_button(
 
 
 def test_sessions_worth_watching_opens_on_a_department_whose_seeded_rows_play(demo_city, page):
-    log_in_as_lead(page, demo_city.url)
+    log_in(page, demo_city.url)
     page.goto(demo_city.url + "/admin/cityux/replays/worth/")
     # The lead's departments are Parks and Recreation (first by name, calm) and Public Works.
     assert page.get_by_text("The sessions of Public Works most worth watching").is_visible()
@@ -122,7 +111,7 @@ def test_sessions_worth_watching_opens_on_a_department_whose_seeded_rows_play(de
 
 
 def test_personalisation_value_shows_a_result_for_the_leads_department(demo_city, page):
-    log_in_as_lead(page, demo_city.url)
+    log_in(page, demo_city.url)
     page.goto(demo_city.url + reverse("cityux_personalize_holdout"))
     result = page.get_by_text(
         re.compile(r"Riverside residents: \+\d+% reached Reserved a park shelter, 95% CI \+\d+%")

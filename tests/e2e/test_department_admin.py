@@ -5,16 +5,9 @@ import pytest
 from cityux_analytics.surveys.demo import ensure_demo_surveys
 from cityux_analytics.surveys.models import Survey
 from cityux_personalize.models import Segment
+from tests.e2e.helpers import log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def _log_in_as_lead(page, base_url):
-    page.goto(base_url + "/admin/login/")
-    page.get_by_label("Username").fill("lead")
-    page.get_by_label("Password").fill("cityux-lead")
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url("**/admin/")
 
 
 def _save_draft_with(page, field_name, value):
@@ -26,7 +19,7 @@ def _save_draft_with(page, field_name, value):
 def test_the_demo_lead_edits_their_survey_and_segment_and_is_refused_anothers(city_site, page):
     ensure_demo_surveys()  # the demo's surveys come with its traffic, left out of city_site
     base = city_site.url
-    _log_in_as_lead(page, base)
+    log_in(page, base)
 
     page.goto(base + "/admin/snippets/cityux_analytics/survey/")
     page.get_by_role("link", name="Having trouble reporting a pothole?").click()

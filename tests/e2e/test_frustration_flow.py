@@ -7,24 +7,10 @@ from django.utils import timezone
 
 from cityux_analytics import pipeline
 from cityux_analytics.models import DepartmentDailyStats, FrustrationSignal, PageDailyStats
+from tests.e2e.helpers import FRUSTRATING_BUTTONS, log_in, rage_click, visit_with_consent
 
 pytestmark = pytest.mark.django_db(transaction=True)
 POTHOLE = "/public-works/report-a-pothole/"
-
-# A button whose handler throws and a button that reacts, added to the real page: the
-# reference site itself ships no broken controls.
-BROKEN_CONTROLS = """() => {
-    const main = document.querySelector('main');
-    const broken = document.createElement('button');
-    broken.id = 'track-request';
-    broken.textContent = 'Track my request';
-    broken.addEventListener('click', () => { const form = undefined; form.submit(); });
-    const busy = document.createElement('button');
-    busy.id = 'send-report';
-    busy.textContent = 'Send report';
-    busy.addEventListener('click', () => { busy.dataset.n = (+busy.dataset.n || 0) + 1; });
-    main.prepend(busy, broken);
-}"""
 
 
 def _choose(page, button):
@@ -39,14 +25,10 @@ def _collect_requests(page):
 
 
 def test_rage_dead_and_error_clicks_reach_the_departments_rollups(city_site, page):
-    page.goto(city_site.url + POTHOLE)
-    _choose(page, "Accept all")
+    visit_with_consent(page, city_site.url + POTHOLE)
     sent = _collect_requests(page)
-    page.wait_for_function("() => document.querySelector('script[data-collect]') !== null")
-    page.evaluate(BROKEN_CONTROLS)
-    for _ in range(4):
-        page.click("#send-report", delay=20)
-        page.wait_for_timeout(150)
+    page.evaluate(FRUSTRATING_BUTTONS)
+    rage_click(page)
     page.wait_for_timeout(1200)
     page.click("main h1")  # plain text: nothing happens
     page.wait_for_timeout(2800)  # the dead-click window passes
@@ -67,18 +49,18 @@ def test_rage_dead_and_error_clicks_reach_the_departments_rollups(city_site, pag
     assert department.rage_click >= 1 and department.error_click >= 1
 
     # The Public Works lead sees the three on the department's dashboard and reports.
-    page.goto(city_site.url + "/admin/login/")
-    page.get_by_label("Username").fill("lead")
-    page.get_by_label("Password").fill("cityux-lead")
-    with page.expect_navigation():
-        page.get_by_role("button", name="Sign in").click()
+    log_in(page, city_site.url)
     page.goto(city_site.url + "/admin/cityux/departments/public-works/")
     dashboard = page.locator("main").inner_text()
     assert "Report a pothole" in dashboard
     page.goto(city_site.url + "/admin/cityux/analytics/elements/")
     elements = page.locator("main").inner_text()
-    for selector in ("#send-report", "#track-request"):
-        assert selector in elements
+    for words, selector in (
+        ("Send report", "#send-report"),
+        ("Track my request", "#track-request"),
+    ):
+        assert f"“{words}” button" in elements  # in the page's words, the selector on hover
+        assert page.locator(f'main [title="{selector}"]').count() >= 1
     page.goto(city_site.url + "/admin/cityux/analytics/errors/")
     assert "Cannot read properties of undefined" in page.locator("main").inner_text()
 
@@ -87,7 +69,7 @@ def test_after_decline_the_page_never_calls_the_collect_endpoint(city_site, page
     page.goto(city_site.url + POTHOLE)
     _choose(page, "Decline")
     sent = _collect_requests(page)
-    page.evaluate(BROKEN_CONTROLS)
+    page.evaluate(FRUSTRATING_BUTTONS)
     for _ in range(4):
         page.click("#send-report")
     page.click("#track-request")

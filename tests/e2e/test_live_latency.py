@@ -6,26 +6,12 @@ import time
 import pytest
 from wagtail.models import Page
 
-from tests.e2e.helpers import accept_all, log_in
+from tests.e2e.helpers import FRUSTRATING_BUTTONS, log_in, rage_click, visit_with_consent
 from tests.e2e.live_worker import live_worker, wait_until  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 POTHOLE = "/public-works/report-a-pothole/"
 TARGET_SECONDS = 60
-
-# A button whose handler throws and one that reacts, added to the real page.
-CONTROLS = """() => {
-    const main = document.querySelector('main');
-    const broken = document.createElement('button');
-    broken.id = 'track-request';
-    broken.textContent = 'Track my request';
-    broken.addEventListener('click', () => { const form = undefined; form.submit(); });
-    const busy = document.createElement('button');
-    busy.id = 'send-report';
-    busy.textContent = 'Send report';
-    busy.addEventListener('click', () => { busy.dataset.n = (+busy.dataset.n || 0) + 1; });
-    main.prepend(busy, broken);
-}"""
 
 KIND_COUNTS = """() => Object.fromEntries(
     Array.from(document.querySelectorAll('.cityux-kinds__item'), (item) => [
@@ -48,13 +34,9 @@ def _shows_rage_dead_and_error(page, url):
 @pytest.mark.usefixtures("live_worker")
 def test_rage_dead_and_error_clicks_show_on_the_dashboards_within_a_minute(city_site, new_context):
     resident = new_context().new_page()
-    resident.goto(city_site.url + POTHOLE)
-    accept_all(resident)
-    resident.wait_for_function("() => document.querySelector('script[data-collect]') !== null")
-    resident.evaluate(CONTROLS)
-    for _ in range(4):
-        resident.click("#send-report", delay=20)
-        resident.wait_for_timeout(150)
+    visit_with_consent(resident, city_site.url + POTHOLE)
+    resident.evaluate(FRUSTRATING_BUTTONS)
+    rage_click(resident)
     resident.wait_for_timeout(1200)
     resident.click("main h1")  # plain text: nothing happens, a dead click
     resident.click("#track-request")  # throws: an error click

@@ -8,16 +8,14 @@ from django.utils import timezone
 
 from cityux_analytics import pipeline
 from cityux_analytics.models import FrustrationSignal
-from tests.e2e.helpers import accept_all
+from tests.e2e.helpers import visit_with_consent
 
 pytestmark = pytest.mark.django_db(transaction=True)
 POTHOLE = "/public-works/report-a-pothole/"
 
 
 def test_triple_clicking_a_paragraph_three_times_is_a_rage_click(city_site, page):
-    page.goto(city_site.url + POTHOLE)
-    accept_all(page)
-    page.wait_for_function("() => document.querySelector('script[data-collect]') !== null")
+    visit_with_consent(page, city_site.url + POTHOLE)
     paragraph = page.locator("main p").first
     for _ in range(3):
         paragraph.click(click_count=3)

@@ -16,6 +16,7 @@ from cityux.site.models import FormPage
 from cityux_analytics import pipeline
 from cityux_analytics.models import ReplayChunk, TrackedSession
 from cityux_analytics.replay.views import store_chunk
+from tests.e2e.helpers import accept_and_wait_for_the_recorder, log_in, open_player
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -50,33 +51,10 @@ RESIDENT_PAGE = """() => {
 }""".replace("EMAIL", EMAIL)
 
 
-def _accept(page, url):
-    page.goto(url)
-    with page.expect_navigation():
-        page.get_by_role("button", name="Accept all").click()
-    page.wait_for_function("() => window.rrwebRecord !== undefined && window.cityuxReplay === true")
-    page.wait_for_timeout(300)  # the recorder's first full snapshot
-
-
 def _replay_requests(page):
     seen = []
     page.on("request", lambda r: seen.append(r) if "/cityux/replay/" in r.url else None)
     return seen
-
-
-def _login(page, base_url, username, password):
-    page.goto(base_url + "/admin/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(password)
-    with page.expect_navigation():
-        page.get_by_role("button", name="Sign in").click()
-
-
-def _open_player(page, base_url, session):
-    page.goto(f"{base_url}/admin/cityux/replays/{session.pk}/")
-    page.wait_for_selector("[data-cityux-replay][data-replay-ready=true]")
-    frame_element = page.wait_for_selector("[data-replay-target] iframe")
-    return frame_element, frame_element.content_frame()
 
 
 def _stored_text():
@@ -97,7 +75,7 @@ def _stored_text():
 
 
 def test_rage_clicks_upload_a_masked_replay_that_plays_for_the_departments_lead(city_site, page):
-    _accept(page, city_site.url + POTHOLE)
+    accept_and_wait_for_the_recorder(page, city_site.url + POTHOLE)
     page.evaluate(RESIDENT_PAGE)
     page.click("#your-name")
     page.keyboard.type(TYPED_SECRET, delay=10)
@@ -127,10 +105,10 @@ def test_rage_clicks_upload_a_masked_replay_that_plays_for_the_departments_lead(
     assert any(event["type"] == 2 for event in events), "no full snapshot in the replay"
     assert "Send report" in json.dumps(events)  # page text that is not private is kept
 
-    _login(page, city_site.url, "lead", "cityux-lead")
+    log_in(page, city_site.url)
     requests = []
     page.on("request", lambda r: requests.append(r.url))
-    frame_element, frame = _open_player(page, city_site.url, session)
+    frame_element, frame = open_player(page, city_site.url, session)
     assert "allow-scripts" not in (frame_element.get_attribute("sandbox") or "")
     frame.wait_for_selector("main", state="attached")  # the recorded page, rebuilt
     page.locator("[data-replay-jump]").first.click()  # to the rage clicks
@@ -142,7 +120,7 @@ def test_rage_clicks_upload_a_masked_replay_that_plays_for_the_departments_lead(
 
 
 def test_a_visit_without_frustration_uploads_nothing(city_site, page):
-    _accept(page, city_site.url + POTHOLE)
+    accept_and_wait_for_the_recorder(page, city_site.url + POTHOLE)
     sent = _replay_requests(page)
     page.click("main h1")
     page.wait_for_timeout(1100)
@@ -187,10 +165,10 @@ def test_a_recorded_script_never_runs_in_the_admin_player(city_site, page):
     start = int(timezone.now().timestamp() * 1000)
     store_chunk({"v": 1, "sid": "forged-session-0000", "seq": 0, "events": _forged_events(start)})
     session = TrackedSession.objects.get(sid="forged-session-0000")
-    _login(page, city_site.url, "admin", "cityux-admin")
+    log_in(page, city_site.url, "admin")
     requests = []
     page.on("request", lambda r: requests.append(r.url))
-    frame_element, frame = _open_player(page, city_site.url, session)
+    frame_element, frame = open_player(page, city_site.url, session)
     assert "allow-scripts" not in (frame_element.get_attribute("sandbox") or "")
     frame.wait_for_selector("text=Recorded page")
     page.wait_for_timeout(1000)
@@ -221,7 +199,7 @@ def test_the_sites_own_mask_selectors_are_masked_and_a_bad_one_is_ignored(
     city_site, page, settings
 ):
     settings.CITYUX_ANALYTICS = {"REPLAY_MASK_SELECTORS": ["p.account-number", "::nonsense(("]}
-    _accept(page, city_site.url + POTHOLE)
+    accept_and_wait_for_the_recorder(page, city_site.url + POTHOLE)
     page.evaluate(SITE_PAGE)
     page.wait_for_timeout(300)
     _rage_click_until_uploaded(page)
@@ -234,7 +212,7 @@ def test_by_default_only_the_sites_unmask_regions_keep_their_text(city_site, pag
     # A form page is not an unmasked page type: its header, intro and labels are marked as the
     # site's own words; anything else on it is masked.
     form = FormPage.objects.get(slug=LICENCE_FORM_SLUG)
-    _accept(page, city_site.url + form.url)
+    accept_and_wait_for_the_recorder(page, city_site.url + form.url)
     page.evaluate(SITE_PAGE)
     page.wait_for_timeout(300)
     _rage_click_until_uploaded(page)
@@ -252,7 +230,7 @@ def test_by_default_only_the_sites_unmask_regions_keep_their_text(city_site, pag
 def test_relaxed_masking_keeps_the_text_that_does_not_look_private(city_site, page, settings):
     settings.CITYUX_ANALYTICS = {"REPLAY_STRICT_MASKING": False}
     form = FormPage.objects.get(slug=LICENCE_FORM_SLUG)
-    _accept(page, city_site.url + form.url)
+    accept_and_wait_for_the_recorder(page, city_site.url + form.url)
     page.evaluate(SITE_PAGE)
     page.wait_for_timeout(300)
     _rage_click_until_uploaded(page)
@@ -264,7 +242,7 @@ def test_relaxed_masking_keeps_the_text_that_does_not_look_private(city_site, pa
 
 
 def test_a_failed_upload_is_sent_again(city_site, page):
-    _accept(page, city_site.url + POTHOLE)
+    accept_and_wait_for_the_recorder(page, city_site.url + POTHOLE)
     page.evaluate(SITE_PAGE)
     page.wait_for_timeout(300)
     refused = []

@@ -8,7 +8,8 @@ import zlib
 import pytest
 
 from cityux_analytics.models import ReplayChunk
-from tests.e2e.test_replay import POTHOLE, _accept, _rage_click_until_uploaded
+from tests.e2e.helpers import accept_and_wait_for_the_recorder
+from tests.e2e.test_replay import POTHOLE, _rage_click_until_uploaded
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -57,7 +58,7 @@ def _recording():
 
 
 def test_phone_numbers_and_the_query_string_never_reach_the_recording(city_site, page):
-    _accept(page, city_site.url + POTHOLE)
+    accept_and_wait_for_the_recorder(page, city_site.url + POTHOLE)
     page.goto(city_site.url + POTHOLE + QUERY)
     page.wait_for_function("() => window.rrwebRecord !== undefined && window.cityuxReplay")
     page.evaluate(PAGE_WITH_PHONE_NUMBERS)
@@ -75,7 +76,7 @@ def test_phone_numbers_and_the_query_string_never_reach_the_recording(city_site,
 
 
 def test_hidden_inputs_are_recorded_without_their_values(city_site, page):
-    _accept(page, city_site.url + POTHOLE)
+    accept_and_wait_for_the_recorder(page, city_site.url + POTHOLE)
     page.goto(city_site.url + POTHOLE + QUERY)
     page.wait_for_function("() => window.rrwebRecord !== undefined && window.cityuxReplay")
     page.evaluate(PAGE_WITH_PHONE_NUMBERS)

@@ -10,12 +10,8 @@ from django.apps import apps
 from django.db import models
 
 from cityux_analytics.models import RawEvent, ReplayChunk, TrackedSession
-from tests.e2e.test_resume_and_mydata import (
-    accept_all,
-    licence_form_url,
-    profile_middleware,  # noqa: F401 (autouse: resume drafts need the profile middleware)
-    type_business_name,
-)
+from tests.e2e.helpers import accept_all, licence_form_url, log_in, open_my_data, open_player
+from tests.e2e.test_resume_and_mydata import type_business_name
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -87,7 +83,7 @@ def test_a_replay_holds_nothing_the_resident_typed_saw_back_or_was_given(
 
     # My data shows the draft back: a page about the resident, left out of the recording.
     with _uploaded(page):
-        page.goto(f"{city_site.url}/cityux/my-data/")
+        open_my_data(page, city_site.url)
     assert page.get_by_text(BUSINESS).first.is_visible()
 
     # Back to the form (the draft fills it in), sent; the next page shows the answers back.
@@ -124,13 +120,8 @@ def test_a_replay_holds_nothing_the_resident_typed_saw_back_or_was_given(
 
     # The player shows a placeholder where the page about the resident was.
     session = TrackedSession.objects.get(replay_chunks__seq=0)
-    page.goto(city_site.url + "/admin/login/")
-    page.get_by_label("Username").fill("admin")
-    page.get_by_label("Password").fill("cityux-admin")
-    with page.expect_navigation():
-        page.get_by_role("button", name="Sign in").click()
-    page.goto(f"{city_site.url}/admin/cityux/replays/{session.pk}/")
-    page.wait_for_selector("[data-cityux-replay][data-replay-ready=true]")
+    log_in(page, city_site.url, "admin")
+    open_player(page, city_site.url, session)
     placeholder = page.locator("[data-replay-blocked]")
     assert placeholder.is_hidden()
     page.locator("[data-replay-blocked-marker]").first.click()

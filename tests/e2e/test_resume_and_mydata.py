@@ -1,11 +1,7 @@
 """Resume on any device and "delete my data", in a real browser on the reference site."""
 
-from pathlib import Path
-
 import pytest
 
-from cityux.site.demo_content import LICENCE_FORM_SLUG
-from cityux.site.models import FormPage
 from cityux_personalize.models import (
     Conversion,
     Exposure,
@@ -13,54 +9,17 @@ from cityux_personalize.models import (
     ResumeCode,
     VisitorProfile,
 )
+from tests.e2e.helpers import (
+    accept_all,
+    axe_violations,
+    delete_my_data,
+    licence_form_url,
+    open_my_data,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-PROFILE_MIDDLEWARE = "cityux_personalize.middleware.VisitorProfileMiddleware"
 PERSONAL_TABLES = (VisitorProfile, FormDraft, ResumeCode, Exposure, Conversion)
-AXE = Path(__file__).resolve().parents[2] / "node_modules/axe-core/axe.min.js"
-
-
-@pytest.fixture(autouse=True)
-def profile_middleware(settings, city_site):
-    """The reference settings list the middleware once the lead adds it; until then, add it
-    and have the already running live server load it (and unload it afterwards)."""
-    if PROFILE_MIDDLEWARE in settings.MIDDLEWARE:
-        yield
-        return
-    original = settings.MIDDLEWARE
-    django_handler = city_site.thread.httpd.get_app().application.application
-    settings.MIDDLEWARE = [*original, PROFILE_MIDDLEWARE]
-    django_handler.load_middleware()
-    yield
-    settings.MIDDLEWARE = original
-    django_handler.load_middleware()
-
-
-def licence_form_url(site):
-    return site.url + FormPage.objects.get(slug=LICENCE_FORM_SLUG).url
-
-
-def accept_all(page):
-    with page.expect_navigation():
-        page.get_by_role("button", name="Accept all").click()
-
-
-def axe_violations(page, selector):
-    """axe-core's violations inside `selector`, as (rule, [targets])."""
-    if not AXE.exists():
-        pytest.fail("node_modules/axe-core is missing: run `npm ci` for the accessibility checks.")
-    if page.evaluate("typeof window.axe") == "undefined":
-        # Evaluated, not added as a <script>: the site's Content-Security-Policy refuses inline
-        # scripts without its nonce, and DevTools evaluation is outside the policy.
-        page.evaluate(AXE.read_text())
-    return page.evaluate(
-        """async (selector) => {
-            const results = await axe.run(document.querySelector(selector));
-            return results.violations.map((v) => [v.id, v.nodes.map((n) => n.target.join(" "))]);
-        }""",
-        selector,
-    )
 
 
 def type_business_name(page, name):
@@ -134,26 +93,27 @@ def test_without_consent_the_form_saves_nothing(city_site, page):
     assert not FormDraft.objects.exists() and not VisitorProfile.objects.exists()
 
 
+def row_counts():
+    return {model.__name__: model.objects.count() for model in PERSONAL_TABLES}
+
+
 def test_delete_my_data_removes_every_row(city_site, page, screenshot):
+    demo_rows = row_counts()  # the demo's own exposures and conversions, of other visitors
     page.goto(licence_form_url(city_site))
     accept_all(page)
     type_business_name(page, "Riverside Bakery")
     page.get_by_role("button", name="Get a code").click()
     page.locator(".cityux-resume__code").wait_for()
-    before = {model.__name__: model.objects.count() for model in PERSONAL_TABLES}
-    assert before["VisitorProfile"] == 1 and before["FormDraft"] == 1
-    assert before["ResumeCode"] == 1
+    before = row_counts()
+    assert before["VisitorProfile"] == demo_rows["VisitorProfile"] + 1
+    assert before["FormDraft"] == demo_rows["FormDraft"] + 1
+    assert before["ResumeCode"] == demo_rows["ResumeCode"] + 1
 
-    page.goto(f"{city_site.url}/cityux/my-data/")
+    open_my_data(page, city_site.url)
     assert page.get_by_role("heading", name="Forms you started").is_visible()
     assert page.get_by_text("Riverside Bakery").is_visible()
     assert axe_violations(page, "main") == []
     screenshot(page, "my-data")
-    page.get_by_label("Yes, delete all my data").check()
-    with page.expect_navigation():
-        page.get_by_role("button", name="Delete my data").click()
-
-    assert page.get_by_role("heading", name="Your data was deleted").is_visible()
-    after = {model.__name__: model.objects.count() for model in PERSONAL_TABLES}
-    assert after == {name: 0 for name in before}
+    delete_my_data(page)
+    assert row_counts() == demo_rows
     assert "cityux_vid" not in {cookie["name"] for cookie in page.context.cookies()}

@@ -6,8 +6,6 @@ request; the fake marks it closed, `sync_tickets` runs, and the fake Mastodon se
 received both replies: "logged as request #6001" and "Fixed".
 """
 
-from pathlib import Path
-
 import pytest
 
 from cityux.models import Department
@@ -15,12 +13,12 @@ from cityux_social.models import RequestType, SocialPost, Source
 from cityux_social.tickets.tasks import sync_tickets
 from tests.cityux_social.fake_open311 import FakeOpen311
 from tests.cityux_social.fakes import FakeMastodon
+from tests.e2e.helpers import axe_violations, log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 OPEN311_KEY = "e2e-open311-key"
 MASTODON_TOKEN = "e2e-mastodon-token"
-AXE_CORE = Path(__file__).resolve().parents[2] / "node_modules/axe-core/axe.min.js"
 HOSTILE = 'Huge pothole on Elm St <img src=x onerror="window.__pwned=1"> please fix'
 
 
@@ -74,31 +72,11 @@ def pothole_post(city_site, fakes):
     )
 
 
-def accessibility_problems(page, selector):
-    """What axe-core finds wrong inside `selector`: [(rule id, [elements])]."""
-    if not AXE_CORE.exists():
-        pytest.fail("node_modules/axe-core is missing: run `npm ci` for the accessibility checks.")
-    page.add_script_tag(path=str(AXE_CORE))
-    return page.evaluate(
-        """async (selector) => (await axe.run(document.querySelector(selector))).violations
-            .map((v) => [v.id, v.nodes.map((n) => n.target.join(" "))])""",
-        selector,
-    )
-
-
-def _login(page, base_url):
-    page.goto(base_url + "/admin/login/")
-    page.get_by_label("Username").fill("lead")
-    page.get_by_label("Password").fill("cityux-lead")
-    with page.expect_navigation():
-        page.get_by_role("button", name="Sign in").click()
-
-
 def test_editor_accepts_a_post_and_the_resident_hears_when_logged_and_fixed(
     city_site, page, fakes, pothole_post, screenshot
 ):
     open311, mastodon = fakes
-    _login(page, city_site.url)
+    log_in(page, city_site.url)
     page.goto(city_site.url + "/admin/cityux/social/inbox/")
     card = page.locator(f"#post-{pothole_post.pk}")
     card.wait_for()
@@ -106,7 +84,7 @@ def test_editor_accepts_a_post_and_the_resident_hears_when_logged_and_fixed(
     assert 'onerror="window.__pwned=1"' in card.locator(".cityux-post-text").inner_text()
     assert page.evaluate("window.__pwned") is None
     assert "Keyboard shortcuts" in page.content()
-    assert accessibility_problems(page, "#listing-results") == []
+    assert axe_violations(page, "#listing-results") == []
     screenshot(page, "admin-social-inbox")
 
     page.keyboard.press("j")
@@ -114,7 +92,7 @@ def test_editor_accepts_a_post_and_the_resident_hears_when_logged_and_fixed(
     with page.expect_navigation():
         page.keyboard.press("a")
     assert page.url.endswith("#accept")
-    assert accessibility_problems(page, ".cityux-inbox-post") == []
+    assert axe_violations(page, ".cityux-inbox-post") == []
     # The accept form opens focused, with the proposal filled in.
     page.wait_for_function("document.activeElement.name === 'request_type'")
     # Typing in a field never triggers a shortcut ("a", "d", "j" are letters of the text).

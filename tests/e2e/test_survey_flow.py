@@ -4,6 +4,7 @@ import pytest
 
 from cityux.models import Department
 from cityux_analytics.surveys.models import Survey, SurveyResponse
+from tests.e2e.helpers import log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 POTHOLE = "/public-works/report-a-pothole/"
@@ -76,11 +77,7 @@ def test_frustration_survey_appears_after_rage_clicks_and_is_answered_by_keyboar
     assert response.session_id is None  # no analytics consent: not linked to a visit
 
     # The answer shows in Public Works' survey report, for its lead.
-    page.goto(city_site.url + "/admin/login/")
-    page.get_by_label("Username").fill("lead")
-    page.get_by_label("Password").fill("cityux-lead")
-    with page.expect_navigation():
-        page.get_by_role("button", name="Sign in").click()
+    log_in(page, city_site.url)
     page.goto(f"{city_site.url}/admin/cityux/surveys/{frustration_survey.pk}/")
     report = page.locator("main").inner_text()
     assert "Submit does nothing" in report

@@ -8,16 +8,9 @@ from cityux_analytics.models import FrustrationSignal, SignalKind, TrackedSessio
 from cityux_analytics.replay.models import ReplayFeedback
 from cityux_analytics.replay.views import store_chunk
 from tests.cityux_analytics.test_replay import rrweb_events
+from tests.e2e.helpers import log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def _login(page, base_url, username, password):
-    page.goto(base_url + "/admin/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(password)
-    with page.expect_navigation():
-        page.get_by_role("button", name="Sign in").click()
 
 
 @pytest.fixture
@@ -38,7 +31,7 @@ def recorded_session(city_site):
 def test_pressing_useful_in_the_player_stores_the_leads_feedback(
     city_site, page, recorded_session, screenshot
 ):
-    _login(page, city_site.url, "lead", "cityux-lead")
+    log_in(page, city_site.url)
     works = recorded_session.department
     page.goto(f"{city_site.url}/admin/cityux/replays/worth/?department={works.pk}")
     assert page.get_by_text("1 rage click on “#send-report”").is_visible()
