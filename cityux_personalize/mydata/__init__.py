@@ -27,6 +27,7 @@ from .data_map import (
     WHY_PERSONALISE,
     register_tables,
 )
+from .sources import _answers_in_words as _answers_in_words  # read by test_mydata_words
 from .sources import register_my_data
 from .subject import (
     collect_all,
