@@ -17,6 +17,7 @@ from kombu.exceptions import OperationalError as KombuOperationalError
 from cityux.access import can_see_department, sees_every_department
 
 from .models import SocialPost
+from .tickets.choices import TicketBackendChoice
 from .tickets.models import Ticket
 
 logger = logging.getLogger(__name__)
@@ -195,7 +196,7 @@ def needs_details(request_type):
     """Whether the type's Open311 service has required attributes (only its page asks them)."""
     from .tickets.models import Open311Service
 
-    if request_type.ticket_backend != Ticket.Backend.OPEN311:
+    if request_type.ticket_backend != TicketBackendChoice.OPEN311:
         return False
     service = Open311Service.objects.filter(
         service_code=request_type.open311_service_code, metadata=True

@@ -20,6 +20,7 @@ from .ingest import fetch_source, store_posts
 from .models import ClassifierModel, RequestType, SocialPost, Source
 from .sources.file import FileConnector
 from .tickets.base import open311_settings
+from .tickets.choices import TicketBackendChoice
 
 FIXTURES = Path(__file__).parent / "fixtures"
 POSTS_FILE = FIXTURES / "social_demo_posts.jsonl"
@@ -90,9 +91,9 @@ def ensure_request_types():
 def ticket_route(department):
     """Open311 when the site has a server configured; otherwise an e-mail to the department."""
     if open311_settings().endpoint:
-        return {"ticket_backend": RequestType.TicketBackend.OPEN311}
+        return {"ticket_backend": TicketBackendChoice.OPEN311}
     return {
-        "ticket_backend": RequestType.TicketBackend.EMAIL,
+        "ticket_backend": TicketBackendChoice.EMAIL,
         "email_to": department.contact_email or f"{department.slug}@riverton.example",
     }
 

@@ -5,6 +5,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .tickets.choices import TicketBackendChoice
+
 
 class Source(models.Model):
     """Where public posts come from: one account, search or file per row."""
@@ -57,9 +59,7 @@ DEFAULT_REPLY_FIXED = "Fixed — thanks for reporting!"
 class RequestType(models.Model):
     """A kind of service request (pothole, missed bin…), its department and its rules."""
 
-    class TicketBackend(models.TextChoices):
-        OPEN311 = "open311", _("Open311 GeoReport v2")
-        EMAIL = "email", _("E-mail")
+    TicketBackend = TicketBackendChoice
 
     name = models.CharField(_("name"), max_length=120)
     department = models.ForeignKey(
@@ -107,8 +107,8 @@ class RequestType(models.Model):
     ticket_backend = models.CharField(
         _("ticket backend"),
         max_length=16,
-        choices=TicketBackend.choices,
-        default=TicketBackend.OPEN311,
+        choices=TicketBackendChoice.choices,
+        default=TicketBackendChoice.OPEN311,
     )
     email_to = models.EmailField(_("e-mail tickets to"), blank=True)
     active = models.BooleanField(_("active"), default=True)
@@ -142,7 +142,7 @@ class RequestType(models.Model):
             errors["min_lat"] = _("Give all four bounds of the area, or none.")
         elif None not in corners and (self.min_lat >= self.max_lat or self.min_lon >= self.max_lon):
             errors["min_lat"] = _("The south and west bounds must be below the north and east.")
-        if self.ticket_backend == self.TicketBackend.EMAIL and not self.email_to:
+        if self.ticket_backend == TicketBackendChoice.EMAIL and not self.email_to:
             errors["email_to"] = _("E-mail tickets need an address to send them to.")
         if errors:
             raise ValidationError(errors)

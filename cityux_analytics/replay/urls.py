@@ -1,6 +1,7 @@
 """Replay URLs.
 
-The upload endpoint: `path("cityux/replay/", include("cityux_analytics.replay.urls"))`.
+The upload endpoint, included by `cityux_analytics.urls` under `replay/`
+(`cityux_analytics:replay:upload`).
 The admin views (`admin_urlpatterns`: the list, "sessions worth watching", the player and its
 feedback) are mounted under `/admin/cityux/replays/` by `hooks.register`.
 """
@@ -11,7 +12,7 @@ from ..worth.views import WorthWatchingView
 from . import views
 from .listing import ReplayListView
 
-app_name = "cityux_replay"
+app_name = "replay"
 # The admin views' namespace (see wagtail_hooks.py).
 ADMIN_NAMESPACE = "cityux_replays"
 urlpatterns = [

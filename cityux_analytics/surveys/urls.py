@@ -1,13 +1,13 @@
 """The survey widget's endpoints.
 
-Mount with `path("cityux/surveys/", include("cityux_analytics.surveys.urls"))`.
+Included by `cityux_analytics.urls` under `surveys/`: names `cityux_analytics:surveys:<name>`.
 """
 
 from django.urls import path
 
 from . import views
 
-app_name = "cityux_surveys"
+app_name = "surveys"
 urlpatterns = [
     path("active/", views.active_surveys, name="active"),
     path("<int:survey_id>/shown/", views.survey_shown, name="shown"),

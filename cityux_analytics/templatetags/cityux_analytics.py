@@ -36,7 +36,7 @@ def replay_attributes(request=None, page=None):
     if mode not in ("buffer", "sample"):
         return []
     try:
-        upload_url = reverse("cityux_replay:upload")
+        upload_url = reverse("cityux_analytics:replay:upload")
     except NoReverseMatch:
         return []
     attributes = [

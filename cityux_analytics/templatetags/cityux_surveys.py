@@ -13,7 +13,7 @@ register = template.Library()
 def survey_widget(context):
     """The survey widget's stylesheet and script, told where to ask for this page's surveys."""
     request = context.get("request")
-    active_url = reverse("cityux_surveys:active")
+    active_url = reverse("cityux_analytics:surveys:active")
     return format_html(
         '<link rel="stylesheet" href="{}">'
         '<script src="{}" data-active-url="{}" data-base-url="{}" data-path="{}" defer></script>',

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from ..tickets.choices import TicketBackendChoice
 from ..tickets.georeport import clean_attributes, parse_w3c, w3c_datetime
 from ..tickets.models import Open311Service
 
@@ -63,7 +64,7 @@ def attribute_groups(request_types):
     groups = []
     for request_type in request_types:
         service = services.get(request_type.open311_service_code)
-        if service is None or request_type.ticket_backend != "open311":
+        if service is None or request_type.ticket_backend != TicketBackendChoice.OPEN311:
             continue
         attributes = service.attributes
         if not attributes:

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from cityux.access import departments_for_user
 
 from ..models import RequestType
+from ..tickets.choices import TicketBackendChoice
 from .attribute_fields import (
     add_attribute_fields,
     attribute_groups,
@@ -94,7 +95,7 @@ class AcceptForm(forms.Form):
             self.add_error("longitude", _("Give both a latitude and a longitude, or neither."))
         if (
             request_type
-            and request_type.ticket_backend == RequestType.TicketBackend.OPEN311
+            and request_type.ticket_backend == TicketBackendChoice.OPEN311
             and latitude is None
             and not cleaned.get("place", "").strip()
             and not cleaned.get("address_id", "").strip()

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ..conf import DEFAULTS, social_setting
+from .choices import TicketBackendChoice
 from .models import Ticket
 
 # sync_tickets retries a transient failure (a timeout) this many times, waiting longer each time.
@@ -88,8 +89,8 @@ def backend_for(ticket):
     from .open311_backend import Open311TicketBackend
 
     backends = {
-        Ticket.Backend.OPEN311: Open311TicketBackend,
-        Ticket.Backend.EMAIL: EmailTicketBackend,
+        TicketBackendChoice.OPEN311: Open311TicketBackend,
+        TicketBackendChoice.EMAIL: EmailTicketBackend,
     }
     return backends[ticket.backend](ticket)
 

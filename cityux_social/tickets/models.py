@@ -8,13 +8,13 @@ import uuid
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .choices import TicketBackendChoice
+
 
 class Ticket(models.Model):
     """The service request an accepted post became (or is becoming) in a ticket backend."""
 
-    class Backend(models.TextChoices):
-        OPEN311 = "open311", _("Open311 (GeoReport v2)")
-        EMAIL = "email", _("E-mail")
+    Backend = TicketBackendChoice
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting to be sent")

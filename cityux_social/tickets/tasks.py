@@ -6,6 +6,7 @@ from django.utils import timezone
 from ..loop import send_queued_replies
 from .base import due_for_automatic_retry, refresh_ticket
 from .base import submit_ticket as submit
+from .choices import TicketBackendChoice
 from .models import Ticket
 
 
@@ -21,7 +22,9 @@ def sync_tickets(limit=500):
     failed by itself, and send replies waiting for the rate limit."""
     now = timezone.now()
     followed = 0
-    open_tickets = Ticket.objects.filter(status=Ticket.Status.OPEN, backend=Ticket.Backend.OPEN311)
+    open_tickets = Ticket.objects.filter(
+        status=Ticket.Status.OPEN, backend=TicketBackendChoice.OPEN311
+    )
     for ticket_id in open_tickets.order_by("checked_at", "pk").values_list("pk", flat=True)[:limit]:
         refresh_ticket(ticket_id)
         followed += 1

@@ -7,11 +7,7 @@ from cityux.admin import site_history_urls
 from tests.core_only_urls import urlpatterns as core_urlpatterns
 
 PUBLIC_URLS = {
-    "cityux_analytics": [
-        ("cityux/", "cityux_analytics.urls"),
-        ("cityux/surveys/", "cityux_analytics.surveys.urls"),
-        ("cityux/replay/", "cityux_analytics.replay.urls"),
-    ],
+    "cityux_analytics": [("cityux/", "cityux_analytics.urls")],
     "cityux_personalize": [("cityux/", "cityux_personalize.urls")],
     "cityux_social": [("cityux/social/", "cityux_social.urls")],
 }

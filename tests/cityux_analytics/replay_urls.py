@@ -1,7 +1,8 @@
-"""The reference project's URLs with the replay upload endpoint and the admin player.
+"""The reference project's URLs with the admin player (the upload endpoint comes with
+`cityux_analytics.urls`).
 
 Used with `override_settings(ROOT_URLCONF=...)` so the replay tests pass whether or not the
-project mounts the replay URLs itself yet.
+project mounts the replay admin URLs itself yet.
 """
 
 from django.urls import NoReverseMatch, include, path, reverse
@@ -21,11 +22,6 @@ def _missing(url_name, args, patterns):
 
 
 urlpatterns = [
-    *_missing(
-        "cityux_replay:upload",
-        None,
-        [path("cityux/replay/", include("cityux_analytics.replay.urls"))],
-    ),
     *_missing(
         f"{ADMIN_NAMESPACE}:player",
         [1],

@@ -26,7 +26,6 @@ def _admin_views_of(viewset):
 
 
 urlpatterns = [
-    path("cityux/surveys/", include("cityux_analytics.surveys.urls")),
     path("admin/", include(_admin_views_of(Survey.snippet_viewset))),
     *project_urls.urlpatterns,
 ]

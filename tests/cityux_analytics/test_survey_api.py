@@ -106,7 +106,7 @@ def qid(survey, kind):
 
 
 def active(client, path=POTHOLE_PATH):
-    response = client.get(reverse("cityux_surveys:active"), {"path": path})
+    response = client.get(reverse("cityux_analytics:surveys:active"), {"path": path})
     assert response.status_code == 200
     return response.json()
 
@@ -114,7 +114,7 @@ def active(client, path=POTHOLE_PATH):
 def post(client, survey, endpoint, data, **headers):
     body = data if isinstance(data, (bytes, str)) else json.dumps(data)
     return client.post(
-        reverse(f"cityux_surveys:{endpoint}", args=[survey.pk]),
+        reverse(f"cityux_analytics:surveys:{endpoint}", args=[survey.pk]),
         body,
         content_type="application/json",
         headers={**ORIGIN, **headers},
@@ -170,7 +170,7 @@ def test_the_survey_carries_its_trigger_sampling_cap_and_thanks(client, works, p
 
 
 def test_the_active_list_may_be_cached_privately_for_a_minute(client, pothole_survey):
-    response = client.get(reverse("cityux_surveys:active"), {"path": POTHOLE_PATH})
+    response = client.get(reverse("cityux_analytics:surveys:active"), {"path": POTHOLE_PATH})
     assert "private" in response["Cache-Control"]
     assert "max-age=60" in response["Cache-Control"]
 
@@ -276,7 +276,7 @@ def test_report_a_problem_falls_back_to_the_city_wide_survey(client, works, page
 
 @pytest.mark.parametrize("path", ["", "works/", "//evil.example/", "/a\x00b/", "/" + "a" * 2048])
 def test_the_active_list_refuses_what_is_not_a_url_path(client, pages, path):
-    response = client.get(reverse("cityux_surveys:active"), {"path": path})
+    response = client.get(reverse("cityux_analytics:surveys:active"), {"path": path})
     assert response.status_code == 400 and "path" in response.json()["error"]
 
 
