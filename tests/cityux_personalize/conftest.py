@@ -45,6 +45,20 @@ def make_visitor(city):
     return make
 
 
+def visitor_outside_holdout(make_visitor, segment):
+    """A consenting visitor, after a first page, whose id falls outside `segment`'s holdout
+    (the demo's segments keep 20% of visitors back as a control group)."""
+    from cityux_personalize.rules import in_holdout
+
+    for _attempt in range(100):
+        visitor = make_visitor()
+        visitor.get("/")
+        visitor_id = visitor.cookies["cityux_vid"].value
+        if not in_holdout(visitor_id, segment.pk, segment.holdout_percent):
+            return visitor
+    raise AssertionError(f"100 visitors in a row fell in the holdout of {segment}")
+
+
 def build_small_site():
     """A home page (the default site's root), two department sections with three services each
     and a business licence form: what the demo's home page variants point at, built fast."""

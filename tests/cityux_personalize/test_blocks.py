@@ -7,6 +7,8 @@ from cityux_personalize.demo import BUSINESS_OWNERS, RETURNING, RIVERSIDE
 from cityux_personalize.models import CityArea, Segment
 from cityux_personalize.rules import in_holdout
 
+from .conftest import visitor_outside_holdout
+
 
 def shown(response):
     """Which variant the personalised block rendered: "default" or "segment-<id>"."""
@@ -60,8 +62,7 @@ def test_variant_says_why_in_plain_words_with_links_to_settings(demo_site, make_
 
 
 def test_business_owner_answer_shows_the_business_variant(demo_site, make_visitor):
-    visitor = make_visitor()
-    visitor.get("/")
+    visitor = visitor_outside_holdout(make_visitor, Segment.objects.get(name=BUSINESS_OWNERS))
     visitor.post("/cityux/personalize/questions/business-type/", {"answer": "daycare", "next": "/"})
     response = visitor.get("/")
     assert shown(response) == f"segment-{Segment.objects.get(name=BUSINESS_OWNERS).pk}"

@@ -7,7 +7,7 @@ import pytest
 from cityux_personalize.demo import BUSINESS_OWNERS, RETURNING
 from cityux_personalize.models import Segment
 
-from .conftest import PROFILE_MIDDLEWARE
+from .conftest import PROFILE_MIDDLEWARE, visitor_outside_holdout
 
 
 @pytest.fixture
@@ -37,9 +37,9 @@ def test_visitors_in_different_segments_never_get_each_others_variant(
     returning_id = Segment.objects.get(name=RETURNING).pk
     business_id = Segment.objects.get(name=BUSINESS_OWNERS).pk
     settings.CITYUX_PERSONALIZE = {"VISIT_GAP_MINUTES": 0}  # every request is a new visit
-    returning, business = make_visitor(), make_visitor()
+    returning = make_visitor()
     returning.get("/")
-    business.get("/")
+    business = visitor_outside_holdout(make_visitor, Segment.objects.get(pk=business_id))
     business.post("/cityux/personalize/questions/business-type/", {"answer": "shop"})
     for _round in range(3):
         for visitor, expected in ((returning, returning_id), (business, business_id)):
