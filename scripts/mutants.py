@@ -233,6 +233,7 @@ CRITICAL_TESTS = {
         "tests/cityux_analytics/test_pipeline.py",
     ),
     "cityux_analytics/detectors.py": ("tests/cityux_analytics/test_detectors.py", GAPS),
+    "cityux_analytics/event_frame.py": ("tests/cityux_analytics/test_detectors.py", GAPS),
     "cityux_analytics/replay/privacy.py": (
         "tests/cityux_analytics/test_replay_masking_edges.py",
         "tests/cityux_analytics/test_replay_masking.py",

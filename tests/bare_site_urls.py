@@ -6,11 +6,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 
 APP_URLS = {
-    "cityux_analytics": [
-        ("cityux/", "cityux_analytics.urls"),
-        ("cityux/surveys/", "cityux_analytics.surveys.urls"),
-        ("cityux/replay/", "cityux_analytics.replay.urls"),
-    ],
+    "cityux_analytics": [("cityux/", "cityux_analytics.urls")],
     "cityux_personalize": [("cityux/", "cityux_personalize.urls")],
     "cityux_social": [("cityux/social/", "cityux_social.urls")],
 }

@@ -21,8 +21,6 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("cityux/", include("cityux.urls_public")),
     path("cityux/", include("cityux_analytics.urls")),
-    path("cityux/surveys/", include("cityux_analytics.surveys.urls")),
-    path("cityux/replay/", include("cityux_analytics.replay.urls")),
     path("cityux/", include("cityux_personalize.urls")),
     path("cityux/social/", include("cityux_social.urls")),
     path("cookie-consent/", include("cookie_consent.urls")),
