@@ -4,6 +4,7 @@ The tracker sends, with a click on a button, link, heading, label or landmark, t
 name and the nearest heading or landmark (schema.py's `role`, `name`, `ctx`, `ctxr`). Ingest
 keeps the latest per page address and selector (`remember`); reports describe their element
 rows with them (`describe_rows`) and keep the CSS selector for a title on hover and exports.
+An element the tracker could not name is said by its tag and its page (`unnamed_words`).
 """
 
 import datetime
@@ -11,7 +12,7 @@ import re
 
 from django.utils.translation import gettext_lazy as _
 
-from .models import ElementName, PageView
+from .models import ElementName, PageDailyStats, PageView
 from .privacy import scrub_text
 from .schema import MAX_NAME
 
@@ -31,6 +32,8 @@ ROLE_WORDS = {
 
 # The last step of a field's selector, as the tracker builds it: #id or tag[name="…"].
 FIELD_NAME = re.compile(r'(?:#([\w-]+)|\[name="([^"]+)"\])$')
+# The tag of a selector's last step ("div:nth-of-type(2)", "a[data-x=…]"); "#id" has none.
+LAST_TAG = re.compile(r"(?:^|>)([a-z][a-z0-9-]*)[^>]*$")
 
 
 def _words(text):
@@ -104,13 +107,33 @@ def words_for(pairs):
     return {pair: describe(row) for pair, row in names_for(pairs).items() if describe(row)}
 
 
+def unnamed_words(selector, page):
+    """An element the tracker could not name, by its tag and `page` (a title or address):
+    "a <div> in “Report a pothole”", or "" for a signal on no element."""
+    if not selector:
+        return ""
+    tag = LAST_TAG.search(selector)
+    if tag:
+        return _("a <%(tag)s> in “%(page)s”") % {"tag": tag[1], "page": page}
+    return _("an unnamed element on “%(page)s”") % {"page": page}
+
+
+def page_titles(urls):
+    """{address: Wagtail page title} for the addresses the rollups know a page of."""
+    found = PageDailyStats.objects.filter(url__in=set(urls), page__isnull=False)
+    return dict(found.values_list("url", "page__title").distinct())
+
+
 def describe_rows(rows, url_key="url", selector_key="selector", into="element"):
-    """Give each row (a dict) `into`: its element in words, or its selector when unnamed."""
+    """Give each row (a dict) `into`: its element in words, named by the tracker or else by
+    its tag and page."""
     rows = list(rows)
-    names = names_for((row.get(url_key) or "", row[selector_key]) for row in rows)
-    for row in rows:
-        found = names.get((row.get(url_key) or "", row[selector_key]))
-        row[into] = (describe(found) if found else "") or row[selector_key]
+    pairs = [(row.get(url_key) or "", row[selector_key]) for row in rows]
+    words = words_for(pairs)
+    unnamed = [url for url, selector in pairs if selector and (url, selector) not in words]
+    titles = page_titles(unnamed) if unnamed else {}
+    for row, (url, selector) in zip(rows, pairs, strict=True):
+        row[into] = words.get((url, selector)) or unnamed_words(selector, titles.get(url) or url)
     return rows
 
 

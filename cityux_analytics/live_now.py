@@ -18,6 +18,7 @@ from django.db.models import Count, F, Max, Sum
 from django.urls import reverse
 from django.utils import timezone
 
+from .element_names import describe_rows
 from .models import FrustrationSignal, PageDailyStats, SignalKind, TrackedSession
 
 WINDOW = datetime.timedelta(minutes=15)
@@ -65,7 +66,7 @@ def live_now(departments, now=None, rule=SpikeRule()):
         .order_by("-signals", "url")[:TOP]
     )
     usual = _usual_by_url([page["url"] for page in pages], timezone.localdate(now))
-    elements = list(
+    elements = describe_rows(
         signals.values("url", "page__title", "kind", "selector")
         .annotate(signals=Count("pk"), last=Max("occurred_at"))
         .order_by("-signals", "-last")[:TOP]
@@ -96,6 +97,7 @@ def live_now(departments, now=None, rule=SpikeRule()):
                 "title": element["page__title"] or element["url"],
                 "kind": element["kind"],
                 "kind_label": str(labels.get(element["kind"], element["kind"])),
+                "element": element["element"],
                 "selector": element["selector"],
                 "signals": element["signals"],
                 "last": timezone.localtime(element["last"]).strftime("%H:%M:%S"),

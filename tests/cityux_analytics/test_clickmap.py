@@ -161,7 +161,15 @@ def test_click_map_table_has_the_same_numbers_for_screen_readers(lead_client, wo
         re.sub(r"<[^>]+>", "", cell).strip()
         for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)
     ]
-    assert cells == ["R 1", "#send-report", "Rage click", "1,234", "56", "Not checked"]
+    assert cells == [
+        "R 1",
+        "an unnamed element on “Report a pothole”",
+        "Rage click",
+        "1,234",
+        "56",
+        "Not checked",
+    ]
+    assert '<span title="#send-report">' in row
 
 
 def test_hostile_selector_is_escaped_in_the_click_map(lead_client, works, pothole):

@@ -1,10 +1,18 @@
 """Elements in the page's own words: the wire fields, what ingest keeps, how reports say it."""
 
-import pytest
+import datetime
 
-from cityux_analytics.element_names import describe, describe_rows, names_by_selector
+import pytest
+from wagtail.models import Page, Site
+
+from cityux_analytics.element_names import (
+    describe,
+    describe_rows,
+    names_by_selector,
+    unnamed_words,
+)
 from cityux_analytics.ingest import ingest_batch
-from cityux_analytics.models import ElementName
+from cityux_analytics.models import ElementName, PageDailyStats
 from cityux_analytics.schema import SchemaError, parse_batch
 
 from .factories import T0, batch, body, click, new_sid, view
@@ -123,23 +131,52 @@ def test_an_element_with_no_words_at_all_is_not_described():
     assert words(role="button") == ""
 
 
+def test_an_unnamed_element_is_said_by_the_tag_of_its_selectors_last_step():
+    assert (
+        unnamed_words("main>form#report>div:nth-of-type(2)", "Report a pothole")
+        == "a <div> in “Report a pothole”"
+    )
+
+
+def test_an_unnamed_element_found_by_its_id_alone_is_said_by_its_page():
+    assert (
+        unnamed_words("#report-form-submit", "Report a pothole")
+        == "an unnamed element on “Report a pothole”"
+    )
+
+
+def test_a_signal_on_no_element_is_not_described():
+    assert unnamed_words("", "Report a pothole") == ""
+
+
 @pytest.mark.django_db
-def test_report_rows_read_names_and_keep_selectors_when_there_are_none():
+def test_report_rows_read_names_and_say_unnamed_elements_by_their_page_address():
     ingest([view("/roads/"), named_click()])
     rows = describe_rows(
         [{"url": "/roads/", "selector": "#send"}, {"url": "/roads/", "selector": "#other"}]
     )
     assert [row["element"] for row in rows] == [
         "“Submit report” button in “Report a pothole” form",
-        "#other",
+        "an unnamed element on “/roads/”",
     ]
+
+
+@pytest.mark.django_db
+def test_report_rows_say_an_unnamed_element_by_its_pages_title(city):
+    home = Site.objects.get(is_default_site=True).root_page
+    page = home.add_child(instance=Page(title="Report a pothole", slug="report-a-pothole"))
+    PageDailyStats.objects.create(
+        date=datetime.date(2026, 5, 4), url="/report-a-pothole/", page=page, sessions=1, views=1
+    )
+    (row,) = describe_rows([{"url": "/report-a-pothole/", "selector": "main>div"}])
+    assert row["element"] == "a <div> in “Report a pothole”"
 
 
 @pytest.mark.django_db
 def test_the_same_selector_on_another_page_is_not_named_by_this_one():
     ingest([view("/roads/"), named_click()])
     (row,) = describe_rows([{"url": "/parks/", "selector": "#send"}])
-    assert row["element"] == "#send"
+    assert row["element"] == "an unnamed element on “/parks/”"
 
 
 @pytest.mark.django_db

@@ -7,7 +7,13 @@ from django.utils import timezone
 
 from cityux.models import Department
 from cityux_analytics.live_now import SpikeRule, is_spike, live_now, usual_per_window
-from cityux_analytics.models import FrustrationSignal, PageDailyStats, PageView, TrackedSession
+from cityux_analytics.models import (
+    ElementName,
+    FrustrationSignal,
+    PageDailyStats,
+    PageView,
+    TrackedSession,
+)
 
 NOW = timezone.now()
 POTHOLE = "/public-works/report-a-pothole/"
@@ -90,6 +96,41 @@ def test_live_now_counts_the_last_15_minutes_only(works):
 
 
 @pytest.mark.django_db
+def test_live_now_says_an_element_in_the_words_the_tracker_read(works):
+    session = _visit(works, signals=3)
+    ElementName.objects.create(
+        key=ElementName.key_of(POTHOLE, "#send-report"),
+        url=POTHOLE,
+        selector="#send-report",
+        role="button",
+        name="Submit report",
+        context="Report a pothole",
+        context_role="form",
+        seen_at=session.started_at,
+    )
+
+    (element,) = live_now([works], now=NOW)["elements"]
+
+    assert (element["element"], element["selector"]) == (
+        "“Submit report” button in “Report a pothole” form",
+        "#send-report",
+    )
+
+
+@pytest.mark.django_db
+def test_live_now_says_an_element_the_tracker_never_named_by_its_tag_and_page(works):
+    session = _visit(works)
+    FrustrationSignal.objects.create(
+        session=session, view_id=0, url=POTHOLE, department=works, kind="dead_click",
+        selector="main>div:nth-of-type(2)", occurred_at=session.started_at,
+    )  # fmt: skip
+
+    (element,) = live_now([works], now=NOW)["elements"]
+
+    assert element["element"] == "a <div> in “/public-works/report-a-pothole/”"
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize(("recent", "spike"), [(6, False), (7, True)])
 def test_a_page_spikes_only_above_three_times_its_usual_rate(works, recent, spike):
     _history(works, POTHOLE, signals_per_day=96 * 2)  # usually 2 per 15 minutes
@@ -154,7 +195,10 @@ def test_the_department_hub_shows_live_now_with_its_own_polling_address(client, 
     assert "Live now" in html
     assert f'data-cityux-live-url="/admin/cityux/analytics/live/{works.slug}/"' in html
     assert 'aria-live="polite"' in html
-    assert "#send-report" in html
+    assert (
+        '<span title="#send-report">an unnamed element on “/public-works/report-a-pothole/”</span>'
+        in html
+    )
 
 
 @pytest.mark.django_db

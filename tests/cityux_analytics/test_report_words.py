@@ -89,10 +89,10 @@ def test_the_elements_export_has_the_words_and_the_selector(lead_client, pothole
     assert {row["Page address"] for row in rows} == {"http://testserver/works/pothole/"}
 
 
-def test_an_unnamed_element_is_shown_by_its_selector(lead_client, pothole):
+def test_an_unnamed_element_is_said_by_its_page_and_keeps_its_selector(lead_client, pothole):
     rows = csv_rows(lead_client.get(report_url("elements"), {"export": "csv"}))
     (form,) = [row for row in rows if row["CSS selector"] == "#pothole"]
-    assert form["Element"] == "#pothole"
+    assert form["Element"] == "an unnamed element on “Report a pothole”"
 
 
 def test_the_page_report_puts_an_abandoned_field_in_the_field_column(lead_client, pothole):

@@ -9,15 +9,28 @@
     return element;
   };
 
-  const titled = (title, meta, code, href) => {
+  // A page's title, linked to its report when it has one.
+  const titled = (title, meta, href) => {
     const td = document.createElement("td");
     td.className = "cityux-wrap";
     if (href) {
       const link = cell(title, "a");
       link.href = href;
       td.append(link);
-    } else td.append(code ? cell(title, "code") : document.createTextNode(title));
+    } else td.append(title);
     return [td, meta];
+  };
+
+  // An element in words, its CSS selector on hover for the web team.
+  const described = (row) => {
+    const td = document.createElement("td");
+    td.className = "cityux-wrap";
+    if (row.element) {
+      const words = cell(row.element, "span");
+      words.title = row.selector;
+      td.append(words);
+    } else td.append("–");
+    return [td, row.title];
   };
 
   const withMeta = ([td, meta]) => {
@@ -34,7 +47,7 @@
 
   const pageRow = (root) => (row) => {
     const tr = document.createElement("tr");
-    const [td, meta] = titled(row.title, row.url, false, row.report_url);
+    const [td, meta] = titled(row.title, row.url, row.report_url);
     if (row.spike) {
       const spike = cell(words(root, "textSpike"), "strong");
       spike.className = "cityux-live__spike";
@@ -47,7 +60,7 @@
   const elementRow = (row) => {
     const tr = document.createElement("tr");
     tr.append(
-      withMeta(titled(row.selector || "–", row.title, true)),
+      withMeta(described(row)),
       cell(row.kind_label),
       cell(row.signals),
       cell(row.last),

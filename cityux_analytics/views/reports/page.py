@@ -216,7 +216,8 @@ class PageUXReportView(AnalyticsReportView):
                 "label": kind_display(row["kind"]),
                 "letter": str(self.clickmap_letters[row["kind"]]),
                 "selector": row["selector"],
-                "element": words.get(row["selector"]) or row["selector"],
+                "element": words.get(row["selector"])
+                or element_names.unnamed_words(row["selector"], self.page.title),
                 "signals": row["total_signals"],
                 "sessions": row["total_sessions"],
             }
