@@ -108,6 +108,15 @@ def delete_my_data(page):
     assert page.get_by_role("heading", name="Your data was deleted").is_visible()
 
 
+def resize(page, size):
+    """Set the viewport to `size` and wait until the page has laid itself out again: two
+    animation frames, so resize handlers have run and the transitions they start are running."""
+    page.set_viewport_size(size)
+    page.evaluate(
+        "() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))"
+    )
+
+
 def axe_violations(page, selector="body", tags=None, frames=True):
     """axe-core's violations inside `selector`, as [(rule id, [targets])].
 
