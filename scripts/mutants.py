@@ -281,17 +281,17 @@ def score_module(path, report=None):
             outcomes["equivalent"] = outcomes.get("equivalent", 0) + 1
             print(f"{'same':9} {path}:{op.line}:{op.column} {op.change} (equivalent)", flush=True)
             continue
-        try:
-            (ROOT / path).write_text(apply(source, op))
-            outcome = runner.run(range(op.line, op.end_line + 1))
-        finally:
+        started = time.monotonic()
+        outcome = runner.run(range(op.line, op.end_line + 1), apply(source, op))
+        if (ROOT / path).read_bytes() != original:  # never leave a mutant behind
             (ROOT / path).write_bytes(original)
         outcomes[outcome] = outcomes.get(outcome, 0) + 1
-        print(f"{outcome:9} {path}:{op.line}:{op.column} {op.change}", flush=True)
-        if outcome not in ("killed", "error"):
+        elapsed = time.monotonic() - started
+        print(f"{outcome:9} {path}:{op.line}:{op.column} {op.change} ({elapsed:.1f} s)", flush=True)
+        if outcome not in ("killed", "timeout", "error"):
             survivors.append(f"{path}:{op.line}: {text}  ({op.change}) [{outcome}]")
     total = sum(n for outcome, n in outcomes.items() if outcome != "equivalent")
-    killed = outcomes.get("killed", 0) + outcomes.get("error", 0)
+    killed = sum(outcomes.get(outcome, 0) for outcome in ("killed", "timeout", "error"))
     print(f"\n{path}: {killed} of {total} mutants killed ({100 * killed / max(total, 1):.1f} %),"
           f" {outcomes.get('equivalent', 0)} equivalent.")  # fmt: skip
     for survivor in survivors:
