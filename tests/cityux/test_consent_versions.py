@@ -5,6 +5,8 @@ city now sets something new under "analytics") makes every earlier consent to th
 so the resident is asked again before the new cookie is set.
 """
 
+import importlib.util
+
 import pytest
 from cookie_consent.cache import delete_cache
 from cookie_consent.models import Cookie, CookieGroup
@@ -88,3 +90,17 @@ def test_a_version_changed_by_another_process_lapses_consent_here_after_ten_seco
     assert has_consent(_request_of(client), ANALYTICS)
     clock[0] = 1010.0
     assert not has_consent(_request_of(client), ANALYTICS)
+
+
+def test_a_freshly_started_process_reads_the_versions_on_its_first_check(city):
+    """A new process (a worker, a restarted server) knows no versions yet: its very first
+    consent check reads them from the database rather than failing or using an empty set."""
+    spec = importlib.util.spec_from_file_location("fresh_consent", consent.__file__)
+    fresh = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(fresh)
+
+    versions = fresh._group_versions()
+
+    expected = {group.varname: group.get_version() for group in CookieGroup.objects.all()}
+    assert versions == expected
+    assert set(versions) >= {ANALYTICS, PERSONALIZATION}
