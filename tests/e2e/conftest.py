@@ -113,7 +113,21 @@ def city_site(transactional_db, live_server, browser):
     # before the database is flushed under it.
     for context in browser.contexts:
         context.close()
-    time.sleep(1)
+    _let_the_server_finish(live_server)
+
+
+def _let_the_server_finish(live_server, quiet_for=0.3, at_most=3.0):
+    """Wait until the live server has had no request in progress for `quiet_for` seconds
+    (the beacons of the pages just closed), but no longer than `at_most` seconds."""
+    server = live_server.thread.httpd
+    quiet_since = started = time.monotonic()
+    while time.monotonic() - started < at_most:
+        now = time.monotonic()
+        if any(thread.is_alive() for thread in list(getattr(server, "_threads", None) or ())):
+            quiet_since = now
+        elif now - quiet_since >= quiet_for:
+            return
+        time.sleep(0.02)
 
 
 @pytest.fixture
