@@ -18,20 +18,16 @@ from cityux.models import Department
 from .. import digest
 
 
-def _forbidden(request, reason):
-    return forbidden(request, reason)
-
-
 @require_http_methods(["GET"])
 def digest_index(request):
     """The departments whose digest the user may preview; `?department=<id>` opens one."""
     departments = departments_for_user(request.user)
     if not departments.exists():
-        return _forbidden(request, _("The weekly digest is shown to department leads."))
+        return forbidden(request, _("The weekly digest is shown to department leads."))
     chosen = request.GET.get("department", "")
     if chosen:
         if not chosen.isdigit() or not departments.filter(pk=chosen).exists():
-            return _forbidden(
+            return forbidden(
                 request,
                 _("You asked for a department whose digest you cannot see."),
             )
@@ -48,7 +44,7 @@ def digest_preview(request, department_id):
     """The e-mail of one department for the last full week; POST sends a test copy."""
     department = get_object_or_404(Department, pk=department_id)
     if not can_see_department(request.user, department):
-        return _forbidden(
+        return forbidden(
             request,
             _("The digest of %(department)s is shown to its leads and city-wide analysts only.")
             % {"department": department.name},
