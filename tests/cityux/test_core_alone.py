@@ -5,6 +5,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 
 SCRIPT = """
@@ -24,6 +26,7 @@ print(client.get("/admin/cityux/?export=csv").status_code)
 """
 
 
+@pytest.mark.standalone  # its own SQLite site whatever DATABASE_URL says: CI runs it once
 def test_hub_works_with_only_the_core_installed(tmp_path):
     env = {
         k: v

@@ -14,6 +14,9 @@ from urllib.parse import urlencode
 
 import pytest
 
+# Builds its own site and SQLite database whatever DATABASE_URL says: CI runs it once.
+pytestmark = pytest.mark.standalone
+
 ROOT = Path(__file__).resolve().parents[2]
 
 

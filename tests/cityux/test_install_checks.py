@@ -42,6 +42,7 @@ def bare_site_checks(tmp_path, drop=(), debug=False):
     return {line.split()[0]: line for line in result.stdout.splitlines()}
 
 
+@pytest.mark.standalone  # a bare SQLite site whatever DATABASE_URL says
 def test_a_bare_site_is_told_what_it_lacks(tmp_path):
     found = bare_site_checks(tmp_path, drop=("django.contrib.humanize", "wagtail_modeladmin"))
     assert "cityux.E003" in found  # no Celery app, DEBUG off: an error
@@ -50,11 +51,13 @@ def test_a_bare_site_is_told_what_it_lacks(tmp_path):
     assert "cityux.W005" in found and "click map" in found["cityux.W005"]
 
 
+@pytest.mark.standalone  # a bare SQLite site whatever DATABASE_URL says
 def test_without_a_celery_app_in_debug_it_is_a_warning(tmp_path):
     found = bare_site_checks(tmp_path, debug=True)
     assert "cityux.W003" in found and "cityux.E003" not in found
 
 
+@pytest.mark.standalone  # a bare SQLite site whatever DATABASE_URL says
 def test_without_cookie_consent_the_check_says_so_rather_than_a_crash(tmp_path):
     found = bare_site_checks(tmp_path, drop=("cookie_consent",))
     assert "cityux.E001" in found and "django-cookie-consent" in found["cityux.E001"]

@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 EDITOR_ACTIONS = {"add", "change", "delete", "publish", "lock", "unlock", "view"}
 
@@ -44,6 +46,7 @@ def survey_permissions_of(path, group):
     return {codename.removesuffix("_survey") for (codename,) in rows}
 
 
+@pytest.mark.standalone  # a new SQLite database whatever DATABASE_URL says
 def test_one_migrate_of_a_new_database_grants_editors_and_moderators_their_survey_rights(
     tmp_path,
 ):
