@@ -4,8 +4,21 @@ import os
 import pytest
 from celery import current_app
 from kombu import pools
+from wagtail.models import Page, Site
 
 from cityux.consent import ANALYTICS
+from cityux.models import Department, DepartmentRootPage
+
+
+@pytest.fixture
+def licence_page(city):
+    """ "Apply for a licence" under a "Business" section that economic development owns."""
+    home = Site.objects.get(is_default_site=True).root_page
+    section = home.add_child(instance=Page(title="Business", slug="business"))
+    page = section.add_child(instance=Page(title="Apply for a licence", slug="apply"))
+    department = Department.objects.get(slug="economic-development")
+    DepartmentRootPage.objects.create(department=department, page=section)
+    return page
 
 
 @pytest.fixture

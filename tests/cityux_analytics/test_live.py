@@ -6,9 +6,7 @@ import uuid
 
 import pytest
 from django.utils import timezone
-from wagtail.models import Page, Site
 
-from cityux.models import Department, DepartmentRootPage
 from cityux_analytics import pipeline, tasks
 from cityux_analytics.ingest import from_ms, ingest_batch
 from cityux_analytics.live import detect_live, pipeline_lock
@@ -25,17 +23,6 @@ from tests.cityux_analytics.factories import T0, batch, click, error, new_sid, v
 pytestmark = pytest.mark.django_db
 DAY = timezone.localtime(from_ms(T0)).date()
 LATER = from_ms(T0) + datetime.timedelta(minutes=31)
-
-
-@pytest.fixture
-def licence_page(city):
-    home = Site.objects.get(is_default_site=True).root_page
-    section = home.add_child(instance=Page(title="Business", slug="business"))
-    page = section.add_child(instance=Page(title="Apply for a licence", slug="apply"))
-    DepartmentRootPage.objects.create(
-        department=Department.objects.get(slug="economic-development"), page=section
-    )
-    return page
 
 
 def _rage(start, vid=0, sel="#submit", clicks=3):

@@ -2,9 +2,7 @@ import datetime
 
 import pytest
 from django.utils import timezone
-from wagtail.models import Page, Site
 
-from cityux.models import Department, DepartmentRootPage
 from cityux_analytics import pipeline
 from cityux_analytics.ingest import from_ms, ingest_batch
 from cityux_analytics.models import (
@@ -21,16 +19,6 @@ from tests.cityux_analytics.factories import T0, batch, click, error, new_sid, v
 pytestmark = pytest.mark.django_db
 DAY = timezone.localtime(from_ms(T0)).date()
 LATER = from_ms(T0) + datetime.timedelta(minutes=31)
-
-
-@pytest.fixture
-def licence_page(city):
-    home = Site.objects.get(is_default_site=True).root_page
-    section = home.add_child(instance=Page(title="Business", slug="business"))
-    page = section.add_child(instance=Page(title="Apply for a licence", slug="apply"))
-    department = Department.objects.get(slug="economic-development")
-    DepartmentRootPage.objects.create(department=department, page=section)
-    return page
 
 
 def _frustrated_visit(sid=None):
