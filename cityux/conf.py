@@ -58,10 +58,11 @@ class SettingsAccessor:
     `CITYUX_TRUSTED_PROXY_COUNT`); otherwise the keys live in one dict setting (`CITYUX_SOCIAL`).
     """
 
-    def __init__(self, setting, defaults, *, prefix=False):
+    def __init__(self, setting, defaults, *, prefix=False, retired=None):
         self.setting = setting
         self.defaults = defaults
         self.prefix = prefix
+        self.retired = retired or {}
 
     def overrides(self):
         if self.prefix:
@@ -76,8 +77,9 @@ class SettingsAccessor:
         `skip_unknown` passes over unknown top-level keys instead of refusing them (for a
         system check that reports them and goes on checking the known ones)."""
         overrides = self.overrides()
-        if skip_unknown and isinstance(overrides, dict):
-            overrides = {key: value for key, value in overrides.items() if key in self.defaults}
+        if isinstance(overrides, dict):
+            passed_over = self.retired if not skip_unknown else set(overrides) - set(self.defaults)
+            overrides = {key: value for key, value in overrides.items() if key not in passed_over}
         return merged(self.setting, self.defaults, overrides)
 
     def __call__(self, name):
@@ -89,9 +91,13 @@ class SettingsAccessor:
         return f"<SettingsAccessor {self.setting}>"
 
 
-def settings_accessor(setting, defaults, *, prefix=False):
-    """The accessor of the Django setting `setting` (a dict), whose keys default to `defaults`."""
-    return SettingsAccessor(setting, defaults, prefix=prefix)
+def settings_accessor(setting, defaults, *, prefix=False, retired=None):
+    """The accessor of the Django setting `setting` (a dict), whose keys default to `defaults`.
+
+    `retired` maps keys a release stopped reading to what to do instead: such a key is passed
+    over (the app's system check warns) rather than refused, so an upgrade does not stop a site.
+    """
+    return SettingsAccessor(setting, defaults, prefix=prefix, retired=retired)
 
 
 # cityux_setting(name): the value of `CITYUX_<name>` from Django settings, or its default.

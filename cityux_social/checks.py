@@ -1,10 +1,10 @@
 """System checks of the social inbox's settings, in words a city's IT team can act on."""
 
 from django.conf import settings
-from django.core.checks import Error, register
+from django.core.checks import Error, Warning, register
 from django.utils.module_loading import import_string
 
-from .conf import DEFAULTS, social_setting
+from .conf import DEFAULTS, RETIRED, social_setting
 from .tickets import checks as _open311_checks  # noqa: F401 (registers the OPEN311 check)
 
 
@@ -19,8 +19,13 @@ def check_social_settings(app_configs, **kwargs):
                 id="cityux_social.E001",
             )
         ]
-    problems = []
-    unknown = sorted(set(configured) - set(DEFAULTS))
+    problems = [
+        Warning(
+            f"CITYUX_SOCIAL['{key}'] is no longer read.", hint=RETIRED[key], id="cityux_social.W001"
+        )
+        for key in sorted(set(configured) & set(RETIRED))
+    ]
+    unknown = sorted(set(configured) - set(DEFAULTS) - set(RETIRED))
     if unknown:
         problems.append(
             Error(

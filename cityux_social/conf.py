@@ -55,4 +55,10 @@ DEFAULTS = {
 
 
 # social_setting(name): one key of `CITYUX_SOCIAL` (nested dicts merged), or its default.
-social_setting = settings_accessor("CITYUX_SOCIAL", DEFAULTS)
+# Keys a release stopped reading, with what to do instead (warned by cityux_social.W001).
+RETIRED = {
+    "HOLDOUT_FRACTION": "The classifier now measures each candidate model by repeated "
+    "cross-validation on the staff decisions (CV_FOLDS, CV_REPEATS); remove HOLDOUT_FRACTION.",
+}
+
+social_setting = settings_accessor("CITYUX_SOCIAL", DEFAULTS, retired=RETIRED)

@@ -4,6 +4,7 @@ import csv
 import io
 
 import pytest
+from django.core import checks
 from django.utils import timezone
 
 from cityux.models import Department
@@ -175,6 +176,23 @@ def test_system_check_names_unknown_settings_and_bad_connectors(settings):
             "CITYUX_SOCIAL['REVIEW_CONFIDENCE'] must be a number between 0 and 1.",
         ),
     ]
+
+
+def test_a_retired_setting_is_a_warning_that_says_what_replaced_it_not_a_stop(settings):
+    from cityux_social.checks import check_social_settings
+    from cityux_social.conf import social_setting
+
+    settings.CITYUX_SOCIAL = {"HOLDOUT_FRACTION": 0.25, "CV_FOLDS": 4}
+
+    [warning] = check_social_settings(None)
+    assert (warning.id, warning.level, warning.msg) == (
+        "cityux_social.W001",
+        checks.WARNING,
+        "CITYUX_SOCIAL['HOLDOUT_FRACTION'] is no longer read.",
+    )
+    assert "CV_FOLDS" in warning.hint
+    assert social_setting("CV_FOLDS") == 4  # the site keeps running on its other settings
+    assert "HOLDOUT_FRACTION" not in social_setting.all()
 
 
 def test_system_check_passes_with_the_defaults(settings):
