@@ -15,26 +15,38 @@ from .base import AnalyticsReportView, ElementColumn, ReplayColumn
 from .filters import ElementFilterSet
 
 
-class ElementsReportView(AnalyticsReportView):
+def element_columns(*middle):
+    """The columns of a table of elements: the element and its signal, `middle`, the counts."""
+    return [
+        ElementColumn(),
+        Column("kind", label=_("Signal"), accessor=lambda row: kind_display(row["kind"])),
+        *middle,
+        NumberColumn("total_signals", label=_("Signals"), sort_key="total_signals"),
+        NumberColumn("total_sessions", label=_("Sessions"), sort_key="total_sessions"),
+        ReplayColumn(),
+    ]
+
+
+class ElementTable:
+    """What every report with a row per element and signal shares (mixed into a report view)."""
+
+    default_ordering = "-total_signals"
+    tiebreak = ("url", "kind", "selector")
+    row_name = _("element")
+    rows_name = _("elements")
+
+
+class ElementsReportView(ElementTable, AnalyticsReportView):
     page_title = _("Frustrating elements")
     header_icon = "crosshairs"
     filterset_class = ElementFilterSet
     index_url_name = "cityux_analytics_reports:elements"
     index_results_url_name = "cityux_analytics_reports:elements_results"
     export_filename = "cityux-frustrating-elements"
-    default_ordering = "-total_signals"
-    tiebreak = ("url", "kind", "selector")
-    row_name = _("element")
-    rows_name = _("elements")
-    columns = [
-        ElementColumn(),
-        Column("kind", label=_("Signal"), accessor=lambda row: kind_display(row["kind"])),
+    columns = element_columns(
         Column("url", label=_("Page address")),
         Column("department__name", label=_("Department")),
-        NumberColumn("total_signals", label=_("Signals"), sort_key="total_signals"),
-        NumberColumn("total_sessions", label=_("Sessions"), sort_key="total_sessions"),
-        ReplayColumn(),
-    ]
+    )
     list_export = [
         "element",
         "selector",

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.ui.tables import Column, NumberColumn
+from wagtail.admin.ui.tables import Column
 
 from cityux.access import can_see_department, sees_every_department
 from cityux.departments import department_for_page
@@ -21,12 +21,12 @@ from ...presenters import (
     kind_display,
     summary_context,
 )
-from .base import AnalyticsReportView, ElementColumn, ReplayColumn
-from .elements import ElementsReportView
+from .base import AnalyticsReportView
+from .elements import ElementsReportView, ElementTable, element_columns
 from .filters import DateRangeFilterSet
 
 
-class PageUXReportView(AnalyticsReportView):
+class PageUXReportView(ElementTable, AnalyticsReportView):
     """One page: its signals over time (chart and table) and its worst elements (export)."""
 
     template_name = "cityux_analytics/reports/page.html"
@@ -35,20 +35,11 @@ class PageUXReportView(AnalyticsReportView):
     header_icon = "view"
     index_url_name = "cityux_analytics_reports:page"
     index_results_url_name = "cityux_analytics_reports:page_results"
-    default_ordering = "-total_signals"
-    tiebreak = ("url", "kind", "selector")
-    row_name = _("element")
-    rows_name = _("elements")
-    columns = [
-        ElementColumn(),
-        Column("kind", label=_("Signal"), accessor=lambda row: kind_display(row["kind"])),
+    columns = element_columns(
         Column("error", label=_("Error"), classname="cityux-wrap"),
         Column("field", label=_("Field (for form abandonments)"), classname="cityux-wrap"),
         Column("url", label=_("Address")),
-        NumberColumn("total_signals", label=_("Signals"), sort_key="total_signals"),
-        NumberColumn("total_sessions", label=_("Sessions"), sort_key="total_sessions"),
-        ReplayColumn(),
-    ]
+    )
     list_export = [
         "element",
         "selector",
