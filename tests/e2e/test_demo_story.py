@@ -78,7 +78,9 @@ def test_the_click_map_marks_the_demos_broken_button(
     status = panel.get_by_role("status").inner_text()
     marked, total = map(int, re.search(r"Elements marked: (\d+) of (\d+)", status).groups())
     assert marked == total >= 2, status
-    button_row = panel.locator("[data-cityux-clickmap-row]").filter(has_text=demo.POTHOLE_BUTTON)
+    button_row = panel.locator("[data-cityux-clickmap-row]").filter(
+        has=page.locator(f'[title="{demo.POTHOLE_BUTTON}"]')
+    )
     assert button_row.count() >= 1
     number = int(button_row.first.get_attribute("data-cityux-clickmap-row"))
     assert (
