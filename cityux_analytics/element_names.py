@@ -30,6 +30,28 @@ ROLE_WORDS = {
 }
 
 
+# An unnamed element's tag in words; other tags are shown as they are ("a <div>").
+TAG_WORDS = {
+    "a": _("a link"),
+    "button": _("a button"),
+    "img": _("an image"),
+    "svg": _("an icon"),
+    "input": _("a field"),
+    "select": _("a drop-down list"),
+    "textarea": _("a text box"),
+    "label": _("a label"),
+    "p": _("a paragraph"),
+    "li": _("a list item"),
+    "td": _("a table cell"),
+    "th": _("a table heading"),
+    "h1": _("a heading"),
+    "h2": _("a heading"),
+    "h3": _("a heading"),
+    "h4": _("a heading"),
+    "h5": _("a heading"),
+    "h6": _("a heading"),
+}
+
 # The last step of a field's selector, as the tracker builds it: #id or tag[name="…"].
 FIELD_NAME = re.compile(r'(?:#([\w-]+)|\[name="([^"]+)"\])$')
 # The tag of a selector's last step ("div:nth-of-type(2)", "a[data-x=…]"); "#id" has none.
@@ -107,15 +129,23 @@ def words_for(pairs):
     return {pair: describe(row) for pair, row in names_for(pairs).items() if describe(row)}
 
 
-def unnamed_words(selector, page):
-    """An element the tracker could not name, by its tag and `page` (a title or address):
-    "a <div> in “Report a pothole”", or "" for a signal on no element."""
+def tag_words(selector):
+    """An unnamed element by its selector's last tag alone: "a link", "a <div>", or "an
+    unnamed element" when the selector has no tag (an #id); "" for no selector."""
     if not selector:
         return ""
     tag = LAST_TAG.search(selector)
-    if tag:
-        return _("a <%(tag)s> in “%(page)s”") % {"tag": tag[1], "page": page}
-    return _("an unnamed element on “%(page)s”") % {"page": page}
+    if tag is None:
+        return str(_("an unnamed element"))
+    return str(TAG_WORDS.get(tag[1]) or _("a <%(tag)s>") % {"tag": tag[1]})
+
+
+def unnamed_words(selector, page):
+    """An element the tracker could not name, by its tag and `page` (a title or address):
+    "a link on “Report a pothole”", "a <div> on “…”", or "" for a signal on no element."""
+    if not selector:
+        return ""
+    return _("%(what)s on “%(page)s”") % {"what": tag_words(selector), "page": page}
 
 
 def page_titles(urls):
@@ -124,14 +154,18 @@ def page_titles(urls):
     return dict(found.values_list("url", "page__title").distinct())
 
 
-def describe_rows(rows, url_key="url", selector_key="selector", into="element"):
+def describe_rows(rows, url_key="url", selector_key="selector", into="element", title_key=None):
     """Give each row (a dict) `into`: its element in words, named by the tracker or else by
-    its tag and page."""
+    its tag and page. The page's title is the row's `title_key` when the rows carry it, else
+    looked up from the rollups."""
     rows = list(rows)
     pairs = [(row.get(url_key) or "", row[selector_key]) for row in rows]
     words = words_for(pairs)
-    unnamed = [url for url, selector in pairs if selector and (url, selector) not in words]
-    titles = page_titles(unnamed) if unnamed else {}
+    if title_key is None:
+        unnamed = [url for url, selector in pairs if selector and (url, selector) not in words]
+        titles = page_titles(unnamed) if unnamed else {}
+    else:
+        titles = {url: row[title_key] for row, (url, _s) in zip(rows, pairs, strict=True)}
     for row, (url, selector) in zip(rows, pairs, strict=True):
         row[into] = words.get((url, selector)) or unnamed_words(selector, titles.get(url) or url)
     return rows
@@ -162,9 +196,10 @@ def field_words(selector):
 
 
 def with_top_element(rows):
-    """Error rows (dicts with `top_selector`) given `top_element`: that element in words."""
+    """Error rows (dicts with `top_selector`) given `top_element`: that element in words, or
+    by its tag when the tracker could not name it."""
     rows = list(rows)
     words = names_by_selector(row["top_selector"] for row in rows)
     for row in rows:
-        row["top_element"] = words.get(row["top_selector"]) or row["top_selector"]
+        row["top_element"] = words.get(row["top_selector"]) or tag_words(row["top_selector"])
     return rows

@@ -69,7 +69,8 @@ def live_now(departments, now=None, rule=SpikeRule()):
     elements = describe_rows(
         signals.values("url", "page__title", "kind", "selector")
         .annotate(signals=Count("pk"), last=Max("occurred_at"))
-        .order_by("-signals", "-last")[:TOP]
+        .order_by("-signals", "-last")[:TOP],
+        title_key="page__title",
     )
     labels = dict(SignalKind.choices)
     return {

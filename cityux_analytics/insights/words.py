@@ -2,6 +2,7 @@
 
 from django.utils.translation import gettext as _
 
+from ..element_names import tag_words
 from ..models import SignalKind
 from ..reports import kind_label
 from .attribution import attribute
@@ -78,7 +79,13 @@ def describe(change, attribution):
 
 
 def _element(attribution):
-    return attribution.words or attribution.selector
+    """The element in the page's words, else its tag in words with the selector to find it."""
+    if attribution.words:
+        return attribution.words
+    return _("%(tag)s (%(selector)s)") % {
+        "tag": tag_words(attribution.selector),
+        "selector": attribution.selector,
+    }
 
 
 def statements(candidates, elements_for, signals_for, rules, week):

@@ -119,7 +119,7 @@ def session_events(session):
 
 def signal_markers(session, events):
     """The session's frustration signals with their offset (ms) into the replay, their element
-    in the page's words (`element`, the selector when the tracker could not name it) and a
+    in the page's words (`element`, by its tag when the tracker could not name it) and a
     `label` for the timeline ("Rage click on the “Send” button")."""
     start = events[0]["timestamp"] if events else None
     signals = list(session.signals.order_by("occurred_at"))
@@ -133,7 +133,7 @@ def signal_markers(session, events):
         label = str(signal.get_kind_display())
         if named:
             label = _("%(kind)s on the %(element)s") % {"kind": label, "element": named}
-        element = named or signal.selector
+        element = named or element_names.tag_words(signal.selector)
         markers.append({"signal": signal, "offset": offset, "element": element, "label": label})
     return markers
 

@@ -9,6 +9,7 @@ from cityux_analytics.element_names import (
     describe,
     describe_rows,
     names_by_selector,
+    tag_words,
     unnamed_words,
 )
 from cityux_analytics.ingest import ingest_batch
@@ -134,8 +135,32 @@ def test_an_element_with_no_words_at_all_is_not_described():
 def test_an_unnamed_element_is_said_by_the_tag_of_its_selectors_last_step():
     assert (
         unnamed_words("main>form#report>div:nth-of-type(2)", "Report a pothole")
-        == "a <div> in “Report a pothole”"
+        == "a <div> on “Report a pothole”"
     )
+
+
+@pytest.mark.parametrize(
+    ("selector", "words"),
+    [
+        ("main>p:nth-of-type(3)>a", "a link on “Roads”"),
+        ("main>button:nth-of-type(2)", "a button on “Roads”"),
+        ("figure>img", "an image on “Roads”"),
+        ('form>select[name="ward"]', "a drop-down list on “Roads”"),
+        ("article>h2:nth-of-type(1)", "a heading on “Roads”"),
+        ("main>section>custom-card", "a <custom-card> on “Roads”"),
+    ],
+)
+def test_an_unnamed_elements_tag_is_said_in_words_where_there_are_some(selector, words):
+    assert unnamed_words(selector, "Roads") == words
+
+
+def test_an_unnamed_elements_tag_alone_serves_rows_of_many_pages():
+    assert [tag_words(s) for s in ("main>a", "li>span", "#send", "")] == [
+        "a link",
+        "a <span>",
+        "an unnamed element",
+        "",
+    ]
 
 
 def test_an_unnamed_element_found_by_its_id_alone_is_said_by_its_page():
@@ -169,7 +194,23 @@ def test_report_rows_say_an_unnamed_element_by_its_pages_title(city):
         date=datetime.date(2026, 5, 4), url="/report-a-pothole/", page=page, sessions=1, views=1
     )
     (row,) = describe_rows([{"url": "/report-a-pothole/", "selector": "main>div"}])
-    assert row["element"] == "a <div> in “Report a pothole”"
+    assert row["element"] == "a <div> on “Report a pothole”"
+
+
+@pytest.mark.django_db
+def test_rows_that_carry_their_pages_title_are_said_by_it_without_a_lookup(
+    django_assert_num_queries,
+):
+    rows = [
+        {"url": "/roads/", "title": "Roads", "selector": "main>a"},
+        {"url": "/gone/", "title": None, "selector": "main>div"},
+    ]
+    with django_assert_num_queries(1):  # the tracker's names only, no rollup lookup
+        described = describe_rows(rows, title_key="title")
+    assert [row["element"] for row in described] == [
+        "a link on “Roads”",
+        "a <div> on “/gone/”",
+    ]
 
 
 @pytest.mark.django_db

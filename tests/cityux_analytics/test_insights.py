@@ -184,7 +184,8 @@ def test_a_rise_is_attributed_to_its_top_element_and_the_error_its_sessions_hit(
     [insight] = state([counts(105, 31)], licence_elements, licence_signals).insights
     assert insight.text == (
         "Rage clicks on Apply for a business licence rose from 31 to 105 this week; "
-        "63% are on button.submit; 58% of those sessions also hit “TypeError: form is undefined”."
+        "63% are on a button (button.submit); "
+        "58% of those sessions also hit “TypeError: form is undefined”."
     )
     assert insight.attribution.selector == "button.submit"
     assert insight.attribution.error == ERROR
@@ -217,7 +218,8 @@ def test_error_clicks_name_their_own_error_without_also():
 
     [insight] = state([counts(105, 31, kind=ERROR_CLICK)], licence_elements, errors).insights
     assert insight.text.endswith(
-        "63% are on button.submit; 100% of those sessions hit “TypeError: form is undefined”."
+        "63% are on a button (button.submit); "
+        "100% of those sessions hit “TypeError: form is undefined”."
     )
 
 
@@ -227,8 +229,8 @@ def test_a_fall_names_the_element_that_dropped_most():
 
     [insight] = state([counts(12, 80, kind=DEAD, subject="Pay online")], fixed).insights
     assert insight.text == (
-        "Dead clicks on Pay online fell from 80 to 12 this week; a.pay-online went from 70 to 2"
-        " — the fix seems to work."
+        "Dead clicks on Pay online fell from 80 to 12 this week; "
+        "a link (a.pay-online) went from 70 to 2 — the fix seems to work."
     )
 
 
@@ -309,7 +311,8 @@ def test_department_insights_read_the_rollups_and_the_page_weeks_signals(licence
     [insight] = found.insights
     assert insight.text == (
         "Rage clicks on Apply for a business licence rose from 31 to 105 this week; "
-        "63% are on button.submit; 58% of those sessions also hit “TypeError: form is undefined”."
+        "63% are on a button (button.submit); "
+        "58% of those sessions also hit “TypeError: form is undefined”."
     )
     assert (insight.counts.page_id, insight.counts.department_id) == (page.pk, department.pk)
     assert insights.page_insights(page, WEEK).insights[0].text == insight.text
@@ -333,7 +336,7 @@ def test_an_element_share_counts_the_pages_signals_without_element_rows():
 
     [insight] = state([counts(100, 30)], partial).insights
     assert insight.attribution.share == pytest.approx(0.4)
-    assert "40% are on button.submit" in insight.text
+    assert "40% are on a button (button.submit)" in insight.text
 
 
 def test_an_insight_names_the_element_in_the_pages_words_when_it_has_them():

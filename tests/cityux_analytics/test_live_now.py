@@ -127,7 +127,7 @@ def test_live_now_says_an_element_the_tracker_never_named_by_its_tag_and_page(wo
 
     (element,) = live_now([works], now=NOW)["elements"]
 
-    assert element["element"] == "a <div> in “/public-works/report-a-pothole/”"
+    assert element["element"] == "a <div> on “/public-works/report-a-pothole/”"
 
 
 @pytest.mark.django_db

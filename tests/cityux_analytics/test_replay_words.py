@@ -47,7 +47,7 @@ def test_the_player_lists_and_marks_a_named_signal_in_words_with_its_selector_on
     session = visit(works, rage(SEND), rage("#unnamed"), replay=True)
     html = lead.get(f"/admin/cityux/replays/{session.pk}/").content.decode()
     assert f'<span title="{escape(SEND)}" data-replay-element>{escape(WORDS)}</span>' in html
-    assert 'title="#unnamed" data-replay-element><code>#unnamed</code>' in html
+    assert 'title="#unnamed" data-replay-element>an unnamed element</span>' in html
     markers = re.search(r'id="cityux-replay-markers"[^>]*>(.*?)</script>', html, re.S)[1]
     labels = [marker["label"] for marker in json.loads(markers)]
     assert labels == [f"Rage click on the {WORDS}", "Rage click"]
@@ -58,7 +58,7 @@ def test_a_name_given_on_another_page_does_not_name_the_signal(lead, works):
     session = visit(works, rage(SEND), replay=True)
     html = lead.get(f"/admin/cityux/replays/{session.pk}/").content.decode()
     assert WORDS not in html and "“Send report”" not in html
-    assert f"<code>{escape(SEND)}</code>" in html
+    assert f'<span title="{escape(SEND)}" data-replay-element>a button</span>' in html
 
 
 def test_worth_watching_says_the_problem_and_reasons_in_words_and_exports_the_selector(lead, works):
