@@ -244,7 +244,12 @@ CRITICAL_TESTS = {
         "tests/cityux_social/test_department_less_posts.py",
         "tests/cityux_social/test_decisions_edges.py",
     ),
-    "cityux_social/tickets/open311.py": ("tests/cityux_social/test_open311.py",),
+    "cityux_social/tickets/open311.py": (
+        "tests/cityux_social/test_open311.py",
+        "tests/cityux_social/test_open311_spec.py",
+        "tests/cityux_social/test_open311_lookup.py",
+        "tests/cityux_social/test_open311_edges.py",
+    ),
     "cityux_social/classifier/selection.py": (
         "tests/cityux_social/test_classifier.py",
         "tests/cityux_social/test_classifier_holdout.py",

@@ -16,9 +16,10 @@ list or of the wrong datatype, `attribute[code]` for a multi-value list (it want
 over 90 days. A search answers at most `cap` requests (1,000 by default), newest first.
 
 It records every request (`.received`) and can be told to misbehave for the next calls:
-`fail_next("400" | "403" | "500" | "hang" | "hang_after_create" | "garbage")` (next POST unless
-`on="GET"` or `"any"`), to answer tokens
-only (`token_only = True`), to number requests from `first_id` (0 included).
+`fail_next("400" | "403" | "429" | "500" | "hang" | "hang_after_create" | "garbage" |
+"text_as_xml")` (next POST unless `on="GET"` or `"any"`), to answer tokens only
+(`token_only = True`), to number requests from `first_id` (0 included). `services` is the list
+`GET services` publishes: a test may add a malformed entry to it.
 """
 
 import datetime
@@ -100,6 +101,7 @@ class FakeOpen311:
         self.hang_seconds = hang_seconds
         self.cap = cap
         self.token_only = False
+        self.services = list(SERVICES)
         self.received = []
         self.service_requests = {}  # id -> the stored request, as GET requests/{id} shows it
         self.tokens = {}  # token -> request id ("" until resolve_tokens())
@@ -116,7 +118,10 @@ class FakeOpen311:
     def start(self):
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
         self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        # A short poll: stop() waits for the loop to see the shutdown, once per server started.
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
         self._thread.start()
         return self
 
@@ -239,10 +244,11 @@ class FakeOpen311:
             if on in (received.method, "any"):
                 failure = self._failures.pop(index)[0]
                 break
-        if failure in ("400", "403", "500"):
+        if failure in ("400", "403", "429", "500"):
             description = {
                 "400": "Service temporarily not accepting requests",
                 "403": "Invalid api_key",
+                "429": "Too many requests",
                 "500": "Internal error",
             }[failure]
             return (*_error(int(failure), description), "errors")
@@ -251,6 +257,8 @@ class FakeOpen311:
             return (*_error(503, "Gave up"), "errors")
         if failure == "garbage":
             return 200, "<html>Proxy error</html>", "raw"
+        if failure == "text_as_xml":  # a busy server's plain words under the XML content type
+            return 200, "Server busy, try later", "raw_xml"
         route = received.path[len("/open311/v2/") : -len(fmt) - 1]
         method, query = received.method, received.query
         if method == "POST" and route == "requests":
@@ -273,7 +281,7 @@ class FakeOpen311:
         if self.jurisdiction_id and query.get("jurisdiction_id") != self.jurisdiction_id:
             return (*_error(404, "jurisdiction_id not found"), "errors")
         if route == "services":
-            return 200, SERVICES, "services"
+            return 200, self.services, "services"
         if route.startswith("services/"):
             definition = DEFINITIONS.get(route[len("services/") :])
             if definition is None:
@@ -352,6 +360,8 @@ class FakeOpen311:
                     status, payload, root = fake.handle(received, fmt)
                 if root == "raw":
                     content_type, data = "text/html", payload.encode()
+                elif root == "raw_xml":
+                    content_type, data = "application/xml; charset=utf-8", payload.encode()
                 else:
                     content_type, data = render(payload, fmt, root)
                 try:
