@@ -208,7 +208,10 @@ CRITICAL_TESTS = {
         "tests/cityux/test_mydata_registry.py",
         "tests/cityux_analytics/test_mydata.py",
     ),
-    "cityux_analytics/mydata.py": ("tests/cityux_analytics/test_mydata.py",),
+    "cityux_analytics/mydata.py": (
+        "tests/cityux_analytics/test_mydata.py",
+        "tests/cityux_analytics/test_mydata_exact.py",
+    ),
     "cityux_analytics/retention.py": (
         "tests/cityux_analytics/test_retention.py",
         "tests/cityux_analytics/test_retention_edges.py",

@@ -1,10 +1,13 @@
 """The "My data" registry's own rules (issue 19: found by mutation testing): who counts as
 nobody, the order sources are shown in, and the longest retention a tombstone must outlive."""
 
+import dataclasses
+import uuid
+
 import pytest
 
 from cityux import mydata
-from cityux.mydata import DataSubject
+from cityux.mydata import DataSource, DataSubject
 
 
 @pytest.fixture
@@ -50,3 +53,58 @@ def test_a_table_is_personal_only_when_something_links_it_to_a_resident(empty_re
     unlinked = mydata.register_table("app.Counts", holds="h", why="w")
     assert (linked.personal, unlinked.personal) == (True, False)
     assert set(mydata.data_map()) == {"app.linked", "app.counts"}
+
+
+def test_a_source_built_without_an_order_comes_at_100():
+    source = DataSource("plain", "Plain", collect=list, delete=len)
+    assert (source.order, source.description, source.session_ids) == (100, "", None)
+
+
+# The registry hands out the registered objects themselves (data_map() copies only the dict) and
+# every source receives the same subject: none of them may change what the others read.
+@pytest.mark.parametrize(
+    "value, field",
+    [
+        (DataSubject(request=None, visitor_ids=()), "visitor_ids"),
+        (DataSource("plain", "Plain", collect=list, delete=len), "order"),
+        (mydata.Table("app.Model", holds="h", why="w"), "linked_by"),
+    ],
+    ids=["subject", "source", "table"],
+)
+def test_subjects_sources_and_tables_cannot_be_changed_in_place(value, field):
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        setattr(value, field, ("changed",))
+
+
+@pytest.mark.django_db
+def test_forgetting_a_subject_tombstones_its_visitor_ids_and_every_sources_sessions(
+    empty_registry,
+):
+    from cityux.models import Tombstone
+    from cityux.tombstones import is_forgotten
+
+    visitors = (uuid.uuid4(), uuid.uuid4())
+    mydata.register_data_source(
+        "visits", label="v", collect=list, delete=len, session_ids=lambda s: ["s-1", "s-2", "s-3"]
+    )
+    mydata.register_data_source("answers", label="a", collect=list, delete=len)
+    subject = DataSubject(request=None, visitor_ids=visitors)
+
+    assert mydata.forget_subject(subject) == 5
+    assert Tombstone.objects.count() == 5
+    assert all(is_forgotten(sid=sid) for sid in ("s-1", "s-2", "s-3"))
+    assert all(is_forgotten(visitor_id=visitor) for visitor in visitors)
+
+
+def test_the_core_maps_its_tombstones_and_its_department_tables(empty_registry):
+    mydata.register_core_tables()
+    tables = mydata.data_map()
+    assert set(tables) == {"cityux.tombstone", "cityux.department", "cityux.departmentrootpage"}
+    tombstone = tables["cityux.tombstone"]
+    assert (tombstone.model, tombstone.linked_by, tombstone.personal) == (
+        "cityux.Tombstone",
+        ("digest",),
+        True,
+    )
+    assert tables["cityux.department"].model == "cityux.Department"
+    assert tables["cityux.departmentrootpage"].personal is False
