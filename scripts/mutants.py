@@ -47,6 +47,7 @@ from mutation_runner import TestRunner, run_tests
 
 ROOT = Path(__file__).resolve().parent.parent
 GAPS = "tests/cityux_analytics/test_mutation_gaps.py"
+FRAME = "tests/cityux_analytics/test_event_frame.py"
 REPLAY_JS = "cityux_analytics/static/cityux_analytics/replay.js"
 MASKING = "tests/e2e/test_replay_masking.py"
 
@@ -236,7 +237,7 @@ CRITICAL_TESTS = {
         "tests/cityux_analytics/test_pipeline.py",
     ),
     "cityux_analytics/detectors.py": ("tests/cityux_analytics/test_detectors.py", GAPS),
-    "cityux_analytics/event_frame.py": ("tests/cityux_analytics/test_detectors.py", GAPS),
+    "cityux_analytics/event_frame.py": ("tests/cityux_analytics/test_detectors.py", GAPS, FRAME),
     "cityux_analytics/replay/privacy.py": (
         "tests/cityux_analytics/test_replay_masking_edges.py",
         "tests/cityux_analytics/test_replay_masking.py",

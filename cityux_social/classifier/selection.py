@@ -106,6 +106,16 @@ def log_likelihood(probabilities, truth_index):
     return float(np.mean(np.log(np.clip(picked, 1e-12, 1))))
 
 
+def blend(seeded, baseline, weight):
+    """The blend's probabilities: `weight` of the seeded model's and the rest of the baseline's."""
+    return weight * seeded + (1 - weight) * baseline
+
+
+def blend_weight(seeded, baseline, truth_index):
+    """The weight of `BLEND_WEIGHTS` whose blend gives the true classes the highest likelihood."""
+    return max(BLEND_WEIGHTS, key=lambda w: log_likelihood(blend(seeded, baseline, w), truth_index))
+
+
 def macro_f1_by_repeat(probabilities, truth, classes, type_labels):
     names = np.asarray(classes)
     return [
@@ -195,11 +205,8 @@ def select(decisions, seeds, *, folds=5, repeats=3, min_per_type=10, target_prec
     truth = np.asarray(labels)[scored]
     truth_index = np.searchsorted(classes, truth)
     raw = {name: p[:, scored] for name, p in held.items()}
-    weight = max(
-        BLEND_WEIGHTS,
-        key=lambda w: log_likelihood(w * raw["seeded"] + (1 - w) * raw["baseline"], truth_index),
-    )
-    raw["blend"] = weight * raw["seeded"] + (1 - weight) * raw["baseline"]
+    weight = blend_weight(raw["seeded"], raw["baseline"], truth_index)
+    raw["blend"] = blend(raw["seeded"], raw["baseline"], weight)
     candidates, calibrated = {}, {}
     for name, probabilities in raw.items():
         temperature = fit_temperature(probabilities.reshape(-1, len(classes)),

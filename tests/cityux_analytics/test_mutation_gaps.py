@@ -6,13 +6,30 @@ an endpoint taking requests that name no page of the site, a rate limit per addr
 """
 
 import contextlib
+import math
 import os
 import uuid
 
+import pandas as pd
 import pytest
 
 from cityux.models import Department
-from cityux_analytics.detectors import MOUSE_THRASH, detect_mouse_thrash
+from cityux_analytics.detectors import (
+    DEAD_CLICK,
+    ERROR_CLICK,
+    EXCESSIVE_SCROLL,
+    FORM_ABANDONMENT,
+    MOUSE_THRASH,
+    QUICK_BACK,
+    RAGE_CLICK,
+    detect_all,
+    detect_error_clicks,
+    detect_form_abandonment,
+    detect_mouse_thrash,
+    detect_quick_backs,
+    detect_rage_clicks,
+    score_sessions,
+)
 from cityux_analytics.models import (
     PageView,
     RawEvent,
@@ -24,7 +41,18 @@ from cityux_analytics.models import (
 from cityux_analytics.replay.views import store_chunk
 from tests.cityux_analytics.conftest import celery_broker
 from tests.cityux_analytics.factories import body, new_sid, view
-from tests.cityux_analytics.test_detectors import DEFAULTS, events, move
+from tests.cityux_analytics.test_detectors import (
+    DEFAULTS,
+    click,
+    clicks_at,
+    error,
+    events,
+    focus,
+    move,
+    signals_of,
+    submit,
+)
+from tests.cityux_analytics.test_detectors import view as page_view
 from tests.cityux_analytics.test_replay import upload
 
 # -- mouse thrash: the thresholds themselves are thrashing -----------------------------------
@@ -47,6 +75,80 @@ def test_two_windows_of_exactly_400_px_of_travel_are_mouse_thrash():
 
     assert signals[["ts", "kind", "count"]].to_dict("records") == [
         {"ts": 1000, "kind": MOUSE_THRASH, "count": 2}
+    ]
+
+
+# -- detectors: weights, details and ties the other tests left open --------------------------
+
+
+def test_each_kind_of_signal_scores_its_own_weight():
+    # round(100 × (1 − e^(−w / 10))): 1 point gives 10, 2 give 18, 3 give 26, 4 give 33.
+    kinds = [RAGE_CLICK, DEAD_CLICK, ERROR_CLICK, MOUSE_THRASH, QUICK_BACK, EXCESSIVE_SCROLL]
+    kinds.append(FORM_ABANDONMENT)
+    sessions = [f"s{i}" for i in range(len(kinds))]
+    signals = pd.concat(
+        [signals_of(kind, session_id=sid) for kind, sid in zip(kinds, sessions, strict=True)]
+    )
+
+    scores = score_sessions(signals, events(*[page_view(0, session_id=sid) for sid in sessions]))
+
+    assert scores["score"].tolist() == [26, 10, 33, 10, 10, 10, 18]
+
+
+def test_a_quick_back_names_the_page_gone_back_to_not_the_one_before_it():
+    rows = [
+        page_view(0, "/", view_id=1),
+        page_view(5_000, "/permits", view_id=2),
+        page_view(10_000, "/permits/parking", view_id=3),
+        page_view(11_000, "/permits", view_id=4),
+    ]
+
+    signals = detect_quick_backs(events(*rows), DEFAULTS)
+
+    assert signals[["view_id", "detail"]].to_dict("records") == [
+        {"view_id": 3, "detail": "/permits"}
+    ]
+
+
+def test_three_fast_clicks_one_of_which_selects_text_are_not_a_rage_click():
+    rows = [click(1000), click(1200, reaction="selection"), click(1400)]
+
+    assert detect_rage_clicks(events(*rows), DEFAULTS).empty
+
+
+def test_different_errors_after_one_click_are_listed_by_signature():
+    rows = [
+        click(0),
+        error(10, message="ReferenceError: b is not defined"),
+        error(20, message="RangeError: a is out of range"),
+    ]
+
+    signals = detect_error_clicks(events(*rows), DEFAULTS)
+
+    assert signals[["detail", "count"]].to_dict("records") == [
+        {"detail": "RangeError: a is out of range @ /static/app.js", "count": 1},
+        {"detail": "ReferenceError: b is not defined @ /static/app.js", "count": 1},
+    ]
+
+
+def test_a_form_submitted_in_the_same_millisecond_as_its_last_focus_is_not_abandoned():
+    rows = [focus(1000), submit(1000)]
+
+    assert detect_form_abandonment(events(*rows), DEFAULTS).empty
+
+
+def test_detect_all_lists_sessions_in_order_though_a_later_one_is_found_first():
+    # Rage clicks are detected before dead clicks; session s1 has only a dead click.
+    rows = [
+        click(5000, reaction="", reaction_ms=math.nan),
+        *clicks_at(1000, 1200, 1400, session_id="s2"),
+    ]
+
+    signals = detect_all(events(*rows), DEFAULTS)
+
+    assert signals[["session_id", "kind"]].to_dict("records") == [
+        {"session_id": "s1", "kind": DEAD_CLICK},
+        {"session_id": "s2", "kind": RAGE_CLICK},
     ]
 
 

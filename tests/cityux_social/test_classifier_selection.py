@@ -17,6 +17,7 @@ from bench.civic_corpus import RULES, posts
 from cityux_social.classifier import (
     NOT_A_REQUEST,
     Prediction,
+    Selection,
     fit_selected,
     route,
     routing_confidence,
@@ -25,6 +26,13 @@ from cityux_social.classifier import (
     wilson,
 )
 from cityux_social.classifier.model import fit_seeded
+from cityux_social.classifier.selection import (
+    Z95,
+    blend,
+    blend_weight,
+    fit_temperature,
+    routing_threshold,
+)
 from cityux_social.classifier.store import UNREACHABLE
 from cityux_social.models import ClassifierModel
 from cityux_social.rules import Match, RuleSet
@@ -225,3 +233,150 @@ def test_rule_seeds_outweigh_a_few_contrary_decisions_but_not_many():
     assert (weighted > unweighted + 0.2).all(), (weighted, unweighted)
     assert weighted[1] > 0.5 > unweighted[1]  # with chatter: the seed decides only if weighted
     assert type_1_probability(30)[1] < 0.1  # many contrary decisions outvote the weighted seed
+
+
+# -- the selection's arithmetic, on hand-computed cases (issue 19) ---------------------------
+
+
+def test_a_wilson_interval_of_one_success_in_one_has_the_closed_form_lower_bound():
+    # All successes: the lower bound is n / (n + z²) and the upper bound is 1.
+    assert wilson(1, 1) == (pytest.approx(1 / (1 + Z95**2)), 1.0)
+
+
+def test_a_wilson_interval_never_reaches_past_one():
+    # Unclipped, 20 of 20 gives an upper bound of 1.0000000000000002 in floating point.
+    assert wilson(20, 20) == (pytest.approx(20 / (20 + Z95**2)), 1.0)
+
+
+def test_the_fitted_temperature_makes_the_confidence_match_the_share_of_right_answers():
+    # 0.9 against 0.1, right 3 times in 4: at T the confidence is 1 / (1 + (1/9) ** (1/T)),
+    # which is 0.75 for T = 2.
+    probabilities = np.array([[0.9, 0.1]] * 4)
+
+    temperature = fit_temperature(probabilities, np.array([0, 0, 0, 1]))
+
+    assert temperature == pytest.approx(2.0, rel=1e-4)
+
+
+def test_the_fitted_temperature_stops_at_20_when_the_scores_carry_no_information():
+    # Right once in two with the same 0.9: the loss falls towards T = infinity (0.5 / 0.5).
+    probabilities = np.array([[0.9, 0.1]] * 2)
+
+    temperature = fit_temperature(probabilities, np.array([0, 1]))
+
+    assert temperature == pytest.approx(20.0, rel=1e-3)
+
+
+def test_a_blend_mixes_the_two_models_probabilities_by_the_weight():
+    seeded = np.array([[0.75, 0.25]])
+    baseline = np.array([[0.25, 0.75]])
+
+    assert blend(seeded, baseline, 0.25).tolist() == [[0.375, 0.625]]
+
+
+@pytest.mark.parametrize(
+    "seeded_right, baseline_right, weight",
+    [(1, 4, 0.2), (2, 3, 0.4), (3, 2, 0.6), (4, 1, 0.8)],
+)
+def test_the_blend_weight_is_the_share_of_posts_only_the_seeded_model_gets_right(
+    seeded_right, baseline_right, weight
+):
+    # One model is sure and right where the other is sure and wrong: the likelihood
+    # a·log(w) + b·log(1 − w) is highest at w = a / (a + b).
+    right, wrong = [1.0, 0.0], [0.0, 1.0]
+    seeded = np.array([[right] * seeded_right + [wrong] * baseline_right])
+    baseline = np.array([[wrong] * seeded_right + [right] * baseline_right])
+    truth_index = np.zeros(seeded_right + baseline_right, dtype=int)
+
+    assert blend_weight(seeded, baseline, truth_index) == weight
+
+
+CLASSES = ["1", "2", NOT_A_REQUEST]
+SURE_OF_TYPE_1 = [0.95, 0.94, 0.93, 0.92, 0.91, 0.90, 0.89]
+
+
+def type_1_at(confidence):
+    return [confidence, (1 - confidence) / 2, (1 - confidence) / 2]
+
+
+def test_the_routing_threshold_is_the_lowest_confidence_whose_lower_bound_reaches_the_target():
+    # The 7 type 1 posts are right: one-sided 90 % lower bound 7 / (7 + 1.281552²), which is
+    # the target exactly. The 8th routed post is wrong (lower bound 0.66). Posts predicted "not a
+    # request" are not routed; coverage counts the 8 requests (7 of type 1, 1 of type 2).
+    probabilities = np.array(
+        [
+            [[0.005, 0.005, 0.99], [0.01, 0.01, 0.98]]
+            + [type_1_at(c) for c in SURE_OF_TYPE_1]
+            + [[0.25, 0.5, 0.25]]
+        ]
+    )
+    truth = np.array(["2", NOT_A_REQUEST] + ["1"] * 7 + [NOT_A_REQUEST])
+    target, _ = wilson(7, 7, 1.281552)
+    assert target == pytest.approx(7 / (7 + 1.281552**2))
+
+    threshold = routing_threshold(probabilities, truth, CLASSES, target)
+
+    assert threshold == (0.89, 1.0, 7 / 8)
+
+
+def test_the_routing_threshold_takes_every_post_of_equal_confidence():
+    # Two posts at 0.6, one right and one wrong: 8 of 8 right would reach 0.8 (lower bound
+    # 0.83), but at 0.6 both are routed, 8 of 9 (0.69); so the threshold stays at 0.89.
+    probabilities = np.array([[type_1_at(c) for c in SURE_OF_TYPE_1] + [type_1_at(0.6)] * 2])
+    truth = np.array(["1"] * 8 + ["2"])
+
+    threshold = routing_threshold(probabilities, truth, CLASSES, 0.8)
+
+    assert threshold == (0.89, 1.0, 7 / 9)
+
+
+def test_the_selection_of_too_few_decisions_keeps_the_uncalibrated_even_blend():
+    selection = select(made_up({"1": 4, NOT_A_REQUEST: 4}), seed_examples([]))
+
+    assert not selection.measured
+    assert (selection.weight, selection.temperature) == (0.5, 1.0)
+
+
+def test_one_kind_of_decision_with_enough_examples_is_too_few_to_compare_models():
+    selection = select(made_up({"1": 6, NOT_A_REQUEST: 2}), seed_examples([]))
+
+    assert not selection.measured and selection.kind == "seeded"
+
+
+def test_the_defaults_are_three_repeats_of_5_folds_and_figures_from_10_decisions():
+    # Types 2 and "not a request" have exactly 5 decisions (the fold count): scored, but too
+    # few for figures; type 1 has exactly 10.
+    decisions = made_up({"1": 10, "2": 5, NOT_A_REQUEST: 5})
+
+    selection = select(decisions, seed_examples([]))
+
+    assert "in 3×5-fold cross-validation on 20 decisions" in selection.reason
+    assert selection.per_type["1"]["too_few"] is False
+    assert selection.per_type["2"] == {"decisions": 5, "too_few": True}
+    assert selection.candidates["blend"]["weight"] == selection.weight
+    assert selection == select(decisions, seed_examples([]), random_state=0)
+
+
+def test_the_baseline_wins_a_tie():
+    decisions = made_up({"1": 10, "2": 10, NOT_A_REQUEST: 10}, words_per_post=5)
+
+    selection = select(decisions, seed_examples([]))
+
+    assert {c["macro_f1"] for c in selection.candidates.values()} == {1.0}
+    assert selection.kind == "baseline"
+
+
+def test_a_selected_baseline_falls_back_to_the_seeds_when_the_decisions_have_one_label():
+    decisions = made_up({"1": 6})
+
+    model = fit_selected(decisions, seed_examples([]), Selection("baseline", reason=""))
+
+    assert model.kind == "seeded"
+
+
+def test_a_selected_baseline_is_kept_with_two_labels():
+    decisions = made_up({"1": 6, NOT_A_REQUEST: 6})
+
+    model = fit_selected(decisions, seed_examples([]), Selection("baseline", reason=""))
+
+    assert model.kind == "baseline"
