@@ -44,6 +44,7 @@ from wagtail.snippets.views.chooser import SnippetChooserViewSet
 from .access import departments_for_user, sees_every_department, visible_department_ids
 
 FORBIDDEN_TEMPLATE = "cityux/forbidden.html"
+NO_PERMISSION = _("You do not have permission for this.")
 
 # model -> name of its department foreign key (None: every row is city-wide)
 _scoped_models = {}
@@ -179,6 +180,7 @@ class DepartmentScopedView:
 
     scoped_model = None
     refused = False
+    reason = None  # why refused: forbidden()'s default, the department
 
     def setup(self, request, *args, **kwargs):
         named = {**kwargs, "instance_pk": getattr(self, "instance_pk", None)}  # modeladmin
@@ -192,6 +194,7 @@ class DepartmentScopedView:
             super().setup(request, *args, **kwargs)
         except PermissionDenied:
             self.refused = True
+            self.reason = NO_PERMISSION  # the user's own department's object, not theirs to open
 
     def get_form(self, *args, **kwargs):
         form = super().get_form(*args, **kwargs)
@@ -200,11 +203,11 @@ class DepartmentScopedView:
 
     def dispatch(self, request, *args, **kwargs):
         if self.refused:
-            return forbidden(request)
+            return forbidden(request, self.reason)
         try:
             return super().dispatch(request, *args, **kwargs)
         except PermissionDenied:
-            return forbidden(request, _("You do not have permission for this."))
+            return forbidden(request, NO_PERMISSION)
 
 
 def limit_department_choices(form, user, model):

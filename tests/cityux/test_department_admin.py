@@ -7,7 +7,15 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.utils import timezone
 from wagtail.models import ModelLogEntry
+from wagtail.permissions import policy_registry
 
+from cityux.admin import (
+    DepartmentFilter,
+    DepartmentMenuItem,
+    DepartmentScopedViewSetMixin,
+    department_filterset,
+    scoped_view_class,
+)
 from cityux.models import Department
 from cityux_analytics.surveys.models import Survey
 from cityux_personalize.models import Goal, Segment
@@ -210,3 +218,152 @@ def test_a_new_departments_lead_group_may_edit_surveys_at_once(db):
     group = Group.objects.create(name="Harbour leads")
     Department.objects.create(name="Harbour", slug="harbour", lead_group=group)
     assert group.permissions.filter(codename="change_survey").exists()
+
+
+# --- issue 19: what the mutation run found untested ------------------------------------------
+
+DEPARTMENT_REASON = "It belongs to a department you do not lead."
+PERMISSION_REASON = "You do not have permission for this."
+GOAL_URL = "/admin/snippets/cityux_personalize/goal/"
+
+
+def without_goal_permissions(make_lead, department):
+    """A lead of `department` whose lead group holds no permission on goals."""
+    goals = Permission.objects.filter(content_type__model="goal")
+    department.lead_group.permissions.remove(*goals)
+    return make_lead(department, username="lead-without-goals")
+
+
+def test_a_superuser_opens_any_departments_goal(admin_client, parks):
+    goal = Goal.objects.create(name="Register for camp", kind="page", department=parks)
+    response = admin_client.get(f"{GOAL_URL}edit/{goal.pk}/")
+    assert response.status_code == 200
+    assert "Register for camp" in response.content.decode()
+
+
+def test_editing_or_deleting_another_departments_goal_is_refused_with_the_reason(
+    client, lead, parks
+):
+    goal = Goal.objects.create(name="Register for camp", kind="page", department=parks)
+    client.force_login(lead)
+    for view in ("edit", "delete"):
+        response = client.get(f"{GOAL_URL}{view}/{goal.pk}/")
+        html = response.content.decode()
+        assert response.status_code == 403
+        assert DEPARTMENT_REASON in html and "Register for camp" not in html
+    assert client.post(f"{GOAL_URL}delete/{goal.pk}/").status_code == 403
+    assert Goal.objects.filter(pk=goal.pk).exists()
+
+
+def test_a_lead_without_the_model_permission_is_refused_with_that_reason(client, make_lead, works):
+    goal = Goal.objects.create(name="Report a pothole", kind="page", department=works)
+    client.force_login(without_goal_permissions(make_lead, works))
+    for view in ("edit", "copy"):
+        response = client.get(f"{GOAL_URL}{view}/{goal.pk}/")
+        html = response.content.decode()
+        assert response.status_code == 403
+        assert PERMISSION_REASON in html and DEPARTMENT_REASON not in html
+
+
+def test_the_goal_policy_needs_the_department_and_the_model_permission(make_lead, works, parks):
+    own = Goal.objects.create(name="Report a pothole", kind="page", department=works)
+    other = Goal.objects.create(name="Register for camp", kind="page", department=parks)
+    policy = policy_registry.get_by_type(Goal)
+    lead = make_lead(works)
+    assert policy.user_has_permission_for_instance(lead, "change", own) is True
+    assert policy.user_has_permission_for_instance(lead, "change", other) is False
+    assert policy.user_has_any_permission_for_instance(lead, ["change", "view"], own) is True
+    assert policy.user_has_any_permission_for_instance(lead, ["change", "view"], other) is False
+    assert list(policy.instances_user_has_any_permission_for(lead, ["change"])) == [own]
+
+    bare = without_goal_permissions(make_lead, works)
+    assert policy.user_has_permission_for_instance(bare, "change", own) is False
+    assert policy.user_has_any_permission_for_instance(bare, ["change", "view"], own) is False
+
+
+def test_a_department_menu_item_is_shown_to_leads_only(rf, make_lead, works, django_user_model):
+    item = DepartmentMenuItem("Replays", "/admin/cityux/replays/")
+    request = rf.get("/admin/")
+    request.user = make_lead(works)
+    assert item.is_shown(request) is True
+    request.user = django_user_model.objects.create_user("editor", password="pw")
+    assert item.is_shown(request) is False
+
+
+def test_the_department_filter_offers_only_the_leads_departments(rf, lead, works, parks):
+    own = Goal.objects.create(name="Report a pothole", kind="page", department=works)
+    Goal.objects.create(name="Register for camp", kind="page", department=parks)
+    filterset_class = department_filterset(Goal)
+    request = rf.get(GOAL_URL)
+    request.user = lead
+
+    chosen = filterset_class({"department": works.pk}, Goal.objects.all(), request=request)
+    department = chosen.filters["department"]
+    assert isinstance(department, DepartmentFilter)
+    assert str(department.label) == "Department"
+    assert list(chosen.form.fields["department"].queryset) == [works]
+    assert list(chosen.qs) == [own]
+
+    refused = filterset_class({"department": parks.pk}, Goal.objects.all(), request=request)
+    assert not refused.is_valid()
+    assert list(refused.errors) == ["department"]
+
+
+def test_a_lead_must_give_a_new_goal_a_department(client, lead):
+    client.force_login(lead)
+    form = {"name": "Report a pothole", "kind": "survey_yes", "department": ""}
+    response = client.post(f"{GOAL_URL}add/", form)
+    assert response.status_code == 200
+    assert response.context["form"].errors["department"] == ["This field is required."]
+    assert not Goal.objects.exists()
+
+
+def test_choosing_the_leads_own_goal_returns_it(client, lead, works):
+    goal = Goal.objects.create(name="Report a pothole", kind="page", department=works)
+    client.force_login(lead)
+    response = client.get(f"/admin/snippets/choose/cityux_personalize/goal/chosen/{goal.pk}/")
+    assert response.status_code == 200
+    assert response.json()["result"]["id"] == str(goal.pk)
+    assert response.json()["result"]["string"] == "Report a pothole"
+
+
+def test_a_view_class_already_scoped_is_not_wrapped_again():
+    from wagtail.snippets.views.snippets import EditView
+
+    scoped = scoped_view_class(EditView, Goal)
+    assert scoped_view_class(scoped, Goal) is scoped
+    assert scoped.scoped_model is Goal and issubclass(scoped, EditView)
+
+
+def test_a_viewset_without_search_fields_keeps_wagtails_search_backend():
+    from wagtail.snippets.views.snippets import SnippetViewSet
+
+    class Plain(DepartmentScopedViewSetMixin, SnippetViewSet):
+        model = Goal
+
+    class Searching(Plain):
+        search_fields = ["name"]
+
+    assert Plain().search_backend_name == SnippetViewSet(model=Goal).search_backend_name
+    assert Plain().search_backend_name is not None
+    assert Searching().search_backend_name is None
+
+
+def test_bulk_deleting_all_goals_deletes_only_the_leads_departments(client, lead, works, parks):
+    Goal.objects.create(name="Report a pothole", kind="page", department=works)
+    other = Goal.objects.create(name="Register for camp", kind="page", department=parks)
+    client.force_login(lead)
+    response = client.post("/admin/bulk/cityux_personalize/goal/delete/?id=all")
+    assert response.status_code == 302
+    assert list(Goal.objects.all()) == [other]
+
+
+def test_the_site_history_results_list_only_the_leads_department(client, lead, works, parks):
+    make_segment("Pothole reporters", works)
+    make_segment("Park lovers", parks)
+    client.force_login(lead)
+    response = client.get("/admin/reports/site-history/results/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Pothole reporters" in html and "Park lovers" not in html
+    assert "<html" not in html  # the results fragment the page's filters reload, not a page

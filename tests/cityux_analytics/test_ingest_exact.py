@@ -6,8 +6,9 @@ import uuid
 
 import pytest
 
+from cityux.tombstones import forget
 from cityux_analytics.ingest import ingest_batch
-from cityux_analytics.models import PageView, RawEvent, TrackedSession
+from cityux_analytics.models import ElementName, PageView, RawEvent, TrackedSession
 
 pytestmark = pytest.mark.django_db
 T0 = 1_700_000_000_000  # 2023-11-14 22:13:20 UTC
@@ -101,3 +102,34 @@ def test_the_first_visitor_id_links_the_session_and_a_bad_one_is_ignored(city):
     assert ingest_batch(_payload([CLICK], seq=1, visitor=str(first))) == "stored"
     assert ingest_batch(_payload([CLICK], seq=2, visitor=str(second))) == "stored"
     assert TrackedSession.objects.get(sid=SID).visitor_id == first
+
+
+def test_a_forgotten_visitors_late_batch_is_dropped(city):
+    visitor = uuid.uuid4()
+    forget(visitor_id=visitor)
+    assert ingest_batch(_payload([CLICK], visitor=str(visitor))) == "forgotten"
+    assert not TrackedSession.objects.filter(sid=SID).exists()
+    assert ingest_batch(_payload([CLICK], visitor=str(uuid.uuid4()))) == "stored"
+
+
+def test_a_forgotten_sessions_late_batch_is_dropped(city):
+    forget(session_ids=[SID])
+    assert ingest_batch(_payload([CLICK])) == "forgotten"
+    assert not TrackedSession.objects.filter(sid=SID).exists()
+    assert RawEvent.objects.count() == 0
+
+
+def test_ingest_remembers_the_names_a_click_carries(city):
+    view = {"t": "view", "ts": T0, "vid": 0, "url": "/report/"}
+    named = {**CLICK, "role": "button", "name": "Submit report", "ctx": "Report a pothole"}
+    assert ingest_batch(_payload([view, {**named, "ctxr": "form"}])) == "stored"
+    row = ElementName.objects.get()
+    assert (row.url, row.selector, row.role, row.name, row.context, row.context_role) == (
+        "/report/",
+        "#go",
+        "button",
+        "Submit report",
+        "Report a pothole",
+        "form",
+    )
+    assert row.seen_at == _at(T0 + 7)

@@ -10,6 +10,7 @@ from django.utils import timezone
 from cityux.models import Department
 from cityux_analytics import pipeline
 from cityux_analytics.models import FrustrationSignal, ReplayChunk, SignalKind, TrackedSession
+from cityux_analytics.replay.sessions import SessionCriteria, filter_sessions, may_see_session
 from cityux_analytics.replay.views import store_chunk
 from tests.cityux_analytics.factories import T0, new_sid
 
@@ -442,3 +443,33 @@ def test_a_lead_may_play_a_session_that_viewed_their_departments_pages(
     session = visit(police, pages=[("/public-works/", None, works)], replay=True)
     client.force_login(make_lead(works))
     assert client.get(player_url(session)).status_code == 200
+
+
+def test_a_user_without_departments_may_see_no_session(django_user_model, works):
+    user = django_user_model.objects.create_user("editor", password="pw", is_staff=True)
+    session = visit(works, pages=[("/public-works/", None, works)], replay=True)
+    assert may_see_session(user, session) is False
+    assert may_see_session(user, visit(None, replay=True)) is False
+
+
+def test_criteria_left_empty_keep_every_session_recorded_or_not(works):
+    sessions = [visit(works, replay=True), visit(works), visit(None)]
+    kept = filter_sessions(TrackedSession.objects.all(), SessionCriteria())
+    assert sorted(kept.values_list("pk", flat=True)) == sorted(s.pk for s in sessions)
+
+
+def test_a_kind_with_a_department_needs_that_departments_signal(works, police):
+    own = visit(works, rage())
+    visit(police, rage(), pages=[("/public-works/", None, works)])  # touched, signal elsewhere
+    criteria = SessionCriteria(kind=SignalKind.RAGE_CLICK, department_id=works.pk)
+    kept = filter_sessions(TrackedSession.objects.all(), criteria)
+    assert list(kept.values_list("pk", flat=True)) == [own.pk]
+
+
+def test_the_end_date_keeps_its_last_moment_and_not_the_next_days_first(works):
+    day = datetime.date(2026, 3, 10)
+    midnight = timezone.make_aware(datetime.datetime(2026, 3, 11))
+    last = visit(works, started=midnight - datetime.timedelta(microseconds=1))
+    visit(works, started=midnight)
+    kept = filter_sessions(TrackedSession.objects.all(), SessionCriteria(start=day, end=day))
+    assert list(kept.values_list("pk", flat=True)) == [last.pk]

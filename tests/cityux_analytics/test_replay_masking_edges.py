@@ -1,7 +1,14 @@
 """Edges of the replay masking configuration that the mutation run found untested (issue 19):
 which recorded events count as a blocked page or a page's masking, and what is not a page."""
 
-from cityux_analytics.replay.privacy import blocked_offsets, masking_modes, unmasks_page
+from django.urls import reverse
+
+from cityux_analytics.replay.privacy import (
+    blocked_offsets,
+    is_blocked_request,
+    masking_modes,
+    unmasks_page,
+)
 
 T0 = 1_700_000_000_000
 
@@ -37,3 +44,8 @@ def test_only_meta_events_say_how_a_page_was_masked_and_unknown_modes_are_unknow
 def test_something_that_is_not_a_page_is_never_unmasked():
     assert unmasks_page("a page title") is False
     assert unmasks_page({"_meta": "a dict is not a page"}) is False
+
+
+def test_a_request_not_yet_resolved_is_blocked_by_the_view_its_path_resolves_to(rf):
+    assert is_blocked_request(rf.get(reverse("cityux_personalize:my_data")))
+    assert not is_blocked_request(rf.get("/no-such-page-anywhere/"))

@@ -45,6 +45,8 @@ BOUNDS = [
     ("click", "rms", 3_600_000, 3_600_000.5),
     ("click", "sel", "a" * 512, "a" * 513),
     ("click", "tag", "a" * 32, "a" * 33),
+    ("click", "name", "n" * 60, "n" * 61),
+    ("click", "ctx", "c" * 60, "c" * 61),
     ("error", "msg", "m" * 500, "m" * 501),
     ("error", "src", "s" * 500, "s" * 501),
     ("move", "dc", 0, -1),
@@ -87,3 +89,25 @@ def test_a_batch_of_exactly_64_kib_is_parsed_and_one_byte_more_is_refused():
     assert parse_batch(data + b" " * (65_536 - len(data))).session_id == SID
     with pytest.raises(SchemaError, match="larger than 65536 bytes"):
         parse_batch(data + b" " * (65_537 - len(data)))
+
+
+def test_a_views_referrer_is_kept_and_a_null_one_is_read_as_empty():
+    views = [_event("view", ref="/from/"), _event("view", vid=1, ref=None)]
+    events = parse_batch(_body(views)).events
+    assert [event["ref"] for event in events] == ["/from/", ""]
+
+
+def test_a_view_id_twice_in_one_batch_is_refused_at_its_second_view():
+    views = [_event("view"), _event("view", vid=1), _event("view", vid=0)]
+    with pytest.raises(SchemaError) as refused:
+        parse_batch(_body(views))
+    assert str(refused.value) == "events[2].vid: view 0 appears twice in the batch"
+    assert len(parse_batch(_body(views[:2])).events) == 2
+
+
+def test_a_nul_character_is_refused_in_the_field_that_holds_it():
+    click = _event("click", tag="bu\x00tton")
+    with pytest.raises(SchemaError) as refused:
+        parse_batch(_body([_event("view"), click]))
+    assert str(refused.value) == "events[1].tag: contains a NUL character"
+    assert parse_batch(_body([click | {"tag": "button"}])).events[0]["tag"] == "button"
