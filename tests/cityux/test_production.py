@@ -3,7 +3,9 @@ settings, `migrate`, then `gunicorn cityux.site.wsgi` alone (WhiteNoise serving 
 with DEBUG off, answering the pages a resident and an editor open first.
 
 Everything runs in subprocesses against a temporary STATIC_ROOT and a new SQLite file, so the
-test sees what a city's server sees, not what the test settings allow.
+test sees what a city's server sees, not what the test settings allow. With DATABASE_URL set
+to PostgreSQL it deploys on a new PostgreSQL database instead; `make test` runs this module once,
+in that PostgreSQL pass (the database a city's server runs on), not also in the SQLite pass.
 """
 
 import contextlib
@@ -18,6 +20,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 import requests
+
+pytestmark = pytest.mark.standalone
 
 ROOT = Path(__file__).resolve().parents[2]
 STATIC_SOURCES = ROOT / "cityux_analytics/static/cityux_analytics"
