@@ -265,11 +265,17 @@ EQUIVALENT = ROOT / "scripts" / "mutants_equivalent.txt"
 
 
 def equivalent_mutants():
-    """{(module, stripped line, "change")} read from mutants_equivalent.txt."""
+    """{(module, stripped line, "change")} read from mutants_equivalent.txt.
+
+    Where one line has two mutants with the same change, "change @column" names one of them
+    (the column a survivor is printed with).
+    """
     known = set()
     for row in EQUIVALENT.read_text().splitlines():
         if row.strip() and not row.startswith("#"):
-            module, line, change, _why = (part.strip() for part in row.split(" | ", 3))
+            module, rest = row.split(" | ", 1)  # a source line may hold " | " itself
+            line, change, _why = rest.rsplit(" | ", 2)
+            module, line, change = module.strip(), line.strip(), change.strip()
             known.add((module, line, change))
     return known
 
@@ -286,7 +292,7 @@ def score_module(path, report=None):
     equivalent, survivors, outcomes = equivalent_mutants(), [], {}
     for op in operators(source):
         text = lines[op.line - 1].strip()
-        if (path, text, op.change) in equivalent:
+        if {(path, text, op.change), (path, text, f"{op.change} @{op.column}")} & equivalent:
             outcomes["equivalent"] = outcomes.get("equivalent", 0) + 1
             print(f"{'same':9} {path}:{op.line}:{op.column} {op.change} (equivalent)", flush=True)
             continue
@@ -298,7 +304,7 @@ def score_module(path, report=None):
         elapsed = time.monotonic() - started
         print(f"{outcome:9} {path}:{op.line}:{op.column} {op.change} ({elapsed:.1f} s)", flush=True)
         if outcome not in ("killed", "timeout", "error"):
-            survivors.append(f"{path}:{op.line}: {text}  ({op.change}) [{outcome}]")
+            survivors.append(f"{path}:{op.line}:{op.column}: {text}  ({op.change}) [{outcome}]")
     total = sum(n for outcome, n in outcomes.items() if outcome != "equivalent")
     killed = sum(outcomes.get(outcome, 0) for outcome in ("killed", "timeout", "error"))
     print(f"\n{path}: {killed} of {total} mutants killed ({100 * killed / max(total, 1):.1f} %),"

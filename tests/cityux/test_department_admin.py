@@ -367,3 +367,47 @@ def test_the_site_history_results_list_only_the_leads_department(client, lead, w
     assert response.status_code == 200
     assert "Pothole reporters" in html and "Park lovers" not in html
     assert "<html" not in html  # the results fragment the page's filters reload, not a page
+
+
+def test_the_department_filter_keeps_its_label_when_it_filters_through_a_relation(rf, lead):
+    # On `session__department` django-filters would say "session department".
+    from django_filters import FilterSet
+
+    from cityux_analytics.models import PageView
+
+    class ViewFilterSet(FilterSet):
+        department = DepartmentFilter(field_name="session__department")
+
+        class Meta:
+            model = PageView
+            fields = []
+
+    request = rf.get("/")
+    request.user = lead
+    label = ViewFilterSet(request=request).form.fields["department"].label
+    assert str(label) == "Department"
+
+
+def test_a_refusal_while_a_view_sets_up_is_a_403_even_if_dispatch_would_not_check(rf, lead):
+    from django.core.exceptions import PermissionDenied
+    from django.http import HttpResponse
+    from django.views import View
+
+    class RefusesInSetup(View):
+        """A framework view that checks permission in setup() only (as copy views do)."""
+
+        def setup(self, request, *args, **kwargs):
+            super().setup(request, *args, **kwargs)
+            raise PermissionDenied
+
+        def get(self, request):
+            return HttpResponse("the object")
+
+    view = scoped_view_class(RefusesInSetup, Goal)
+    request = rf.get(GOAL_URL)
+    request.user = lead
+    response = view.as_view()(request)
+    assert response.status_code == 403
+    response.render()
+    assert "You do not have permission for this." in response.content.decode()
+    assert b"the object" not in response.content

@@ -43,3 +43,15 @@ def test_a_missing_text_matches_no_pattern():
     texts = np.array(["a.next", None, "a.prev"], dtype=object)
 
     assert _matches_any(texts, [r"\.next"]).tolist() == [True, False, False]
+
+
+def test_trailing_sums_read_only_the_time_since_each_group_started():
+    # The same three page views at any absolute time (here near 2**61 ms) give the same sums:
+    # the sorted key is built on the time since each group's start, never on the clock itself.
+    starts = np.array([True, False, False, True, False, True, False])
+    since = np.array([0, 400, 1400, 0, 999, 0, 1000])
+    values = np.ones(7, dtype="int64")
+    expected = [1, 2, 1, 1, 2, 1, 1]
+
+    for clock in (0, 1_700_000_000_000, 2**61):
+        assert _trailing_sums(starts, since + clock, values, 1000).tolist() == expected
