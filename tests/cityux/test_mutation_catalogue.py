@@ -21,8 +21,7 @@ def matching(path, line, change):
     return [
         op
         for op in operators(source)
-        if lines[op.line - 1].strip() == line
-        and change in (op.change, f"{op.change} @{op.column}")
+        if lines[op.line - 1].strip() == line and change in (op.change, f"{op.change} @{op.column}")
     ]
 
 
