@@ -322,6 +322,29 @@ def test_a_token_given_up_within_the_hour_says_how_many_minutes_it_waited(server
         client.resolve_token(token, waiting_since=waiting_since, give_up_after=30 * MINUTE)
 
 
+def test_a_token_is_given_up_at_exactly_the_limit_not_a_moment_later(server, client, monkeypatch):
+    import types
+
+    from cityux_social.tickets import open311
+
+    class AtEight(datetime.datetime):
+        @classmethod
+        def now(cls, tz=None):
+            return EIGHT
+
+    server.token_only = True
+    token = client.post_request(HOLE).token
+    clock = types.SimpleNamespace(datetime=AtEight, UTC=datetime.UTC)
+    monkeypatch.setattr(open311, "datetime", clock)
+
+    limit = 30 * MINUTE
+    assert (
+        client.resolve_token(token, waiting_since=EIGHT - limit + SECOND, give_up_after=limit) == ""
+    )
+    with pytest.raises(TokenNotResolved):
+        client.resolve_token(token, waiting_since=EIGHT - limit, give_up_after=limit)
+
+
 # -- values ---------------------------------------------------------------------------------
 
 
