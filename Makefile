@@ -41,12 +41,20 @@ lint: install-dev
 
 # The whole suite on SQLite. When DATABASE_URL is set (CI), the browser tests run once, on
 # that PostgreSQL, after every other test has run on both databases.
+# Tests run in TEST_WORKERS processes (pytest-xdist; "auto": one per core). Each process has its
+# own test database, Celery queues and browser; a test file's tests stay in one process.
+TEST_WORKERS ?= auto
+PYTEST := $(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile
+
 test: install-dev chromium node_modules/.package-lock.json lint
 	@if [ -n "$$DATABASE_URL" ]; then \
-		env -u DATABASE_URL $(BIN)/pytest -m "not browser and not standalone" && \
-		echo "== again on $$DATABASE_URL, with the browser tests ==" && $(BIN)/pytest; \
+		env -u DATABASE_URL $(PYTEST) -m "not browser and not standalone" && \
+		echo "== again on $$DATABASE_URL ==" && \
+		$(PYTEST) -m "not browser and not standalone" && \
+		echo "== the browser and standalone tests, once, on $$DATABASE_URL ==" && \
+		$(PYTEST) -m "browser or standalone"; \
 	else \
-		$(BIN)/pytest; \
+		$(PYTEST); \
 	fi
 
 # Known mutants of the critical modules must each fail their tests (scripts/mutants.py).
