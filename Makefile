@@ -41,10 +41,11 @@ lint: install-dev
 
 # The whole suite on SQLite. When DATABASE_URL is set (CI), the browser tests run once, on
 # that PostgreSQL, after every other test has run on both databases.
-# Tests run in TEST_WORKERS processes (pytest-xdist; "auto": one per core). Each process has its
-# own test database, Celery queues and browser; a test file's tests stay in one process.
+# Tests run in TEST_WORKERS processes (pytest-xdist; "auto": one per core), each with its own test
+# database, Celery queues and browser. Each process runs its tests in pytest-django's order (the
+# ones that empty the database after them last), so no "--dist loadfile".
 TEST_WORKERS ?= auto
-PYTEST := $(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile
+PYTEST := $(BIN)/pytest -n $(TEST_WORKERS)
 
 test: install-dev chromium node_modules/.package-lock.json lint
 	@if [ -n "$$DATABASE_URL" ]; then \
