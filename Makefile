@@ -43,7 +43,8 @@ lint: install-dev
 # that PostgreSQL, after every other test has run on both databases.
 # Tests run in TEST_WORKERS processes (pytest-xdist; "auto": one per core), each with its own test
 # database, Celery queues and browser. Each process runs its tests in pytest-django's order (the
-# ones that empty the database after them last), so no "--dist loadfile".
+# ones that empty the database after them last). The browser and standalone tests (transactional
+# or with no Django database) go out a file at a time, so a file's costly set-up is built once.
 TEST_WORKERS ?= auto
 PYTEST := $(BIN)/pytest -n $(TEST_WORKERS)
 
@@ -53,7 +54,7 @@ test: install-dev chromium node_modules/.package-lock.json lint
 		echo "== again on $$DATABASE_URL ==" && \
 		$(PYTEST) -m "not browser and not standalone" && \
 		echo "== the browser and standalone tests, once, on $$DATABASE_URL ==" && \
-		$(PYTEST) -m "browser or standalone"; \
+		$(PYTEST) --dist loadfile -m "browser or standalone"; \
 	else \
 		$(PYTEST); \
 	fi

@@ -52,7 +52,8 @@ def free_port():
 @contextlib.contextmanager
 def new_database(tmp_path):
     """A new, empty database: a SQLite file, or a PostgreSQL database beside DATABASE_URL's
-    (named after it with a `_production` suffix, dropped afterwards) when that is PostgreSQL."""
+    (named after it with a `_production` suffix and the xdist process, dropped afterwards) when
+    that is PostgreSQL."""
     configured = os.environ.get("DATABASE_URL", "")
     if not configured.startswith(("postgres://", "postgresql://")):
         yield f"sqlite:///{tmp_path / 'db.sqlite3'}"
@@ -60,7 +61,9 @@ def new_database(tmp_path):
     import psycopg
 
     server = urlsplit(configured)
-    name = server.path.lstrip("/") + "_production"
+    # One per pytest-xdist process (PYTEST_XDIST_WORKER: gw0, gw1, ...), as pytest-django does.
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    name = server.path.lstrip("/") + "_production" + (f"_{worker}" if worker else "")
     admin_url = urlunsplit(server._replace(path="/postgres"))
     with psycopg.connect(admin_url, autocommit=True) as connection:
         connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
