@@ -39,8 +39,8 @@ lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-# The whole suite on SQLite. When DATABASE_URL is set (CI), the browser tests run once, on
-# that PostgreSQL, after every other test has run on both databases.
+# The whole suite on SQLite. When DATABASE_URL is set (CI), every other test runs on both
+# databases, then the browser and standalone tests run once, on that PostgreSQL.
 # Tests run in TEST_WORKERS processes (pytest-xdist; "auto": one per core), each with its own test
 # database, Celery queues and browser. Each process runs its tests in pytest-django's order (the
 # ones that empty the database after them last). The browser and standalone tests (transactional

@@ -280,6 +280,11 @@ def equivalent_mutants():
     return known
 
 
+def equivalent_keys(path, text, op):
+    """The keys a row of mutants_equivalent.txt may give `op`: with or without its column."""
+    return {(path, text, op.change), (path, text, f"{op.change} @{op.column}")}
+
+
 def score_module(path, report=None):
     """Run every operator mutant of `path` against its tests; print the score and survivors."""
     runner = TestRunner(CRITICAL_TESTS[path], path)
@@ -292,7 +297,7 @@ def score_module(path, report=None):
     equivalent, survivors, outcomes = equivalent_mutants(), [], {}
     for op in operators(source):
         text = lines[op.line - 1].strip()
-        if {(path, text, op.change), (path, text, f"{op.change} @{op.column}")} & equivalent:
+        if equivalent_keys(path, text, op) & equivalent:
             outcomes["equivalent"] = outcomes.get("equivalent", 0) + 1
             print(f"{'same':9} {path}:{op.line}:{op.column} {op.change} (equivalent)", flush=True)
             continue

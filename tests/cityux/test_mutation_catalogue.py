@@ -18,10 +18,11 @@ from mutation_operators import operators  # noqa: E402
 def matching(path, line, change):
     source = (ROOT / path).read_text()
     lines = source.splitlines()
+    key = (path, line, change)
     return [
         op
         for op in operators(source)
-        if lines[op.line - 1].strip() == line and change in (op.change, f"{op.change} @{op.column}")
+        if key in mutants.equivalent_keys(path, lines[op.line - 1].strip(), op)
     ]
 
 
